@@ -1,0 +1,76 @@
+"""Recognise numba-compiled objectives and hand them to the compiled driver.
+
+A user's ``@numba.njit`` function is passed to the cached driver as a
+first-class function value.  Building that value goes through the Wrapper
+Address Protocol with the address looked up once per function and signature
+(numba would otherwise redo the lookup on every call).
+"""
+import weakref
+
+from numba.core.types import WrapperAddressProtocol
+from numba.extending import is_jitted
+
+_cache = weakref.WeakKeyDictionary()
+
+
+class _Address(WrapperAddressProtocol):
+    """A compiled function's C-callable entry point, with its signature."""
+
+    def __init__(self, dispatcher, sig):
+        self.dispatcher = dispatcher  # keeps the machine code alive
+        self.sig = sig
+        cres = dispatcher.overloads[sig.args]
+        self.address = cres.library.get_pointer_to_function(cres.fndesc.llvm_cfunc_wrapper_name)
+
+    def __wrapper_address__(self):
+        return self.address
+
+    def signature(self):
+        return self.sig
+
+
+def _address(dispatcher, sig):
+    """The ``_Address`` of ``dispatcher`` at ``sig``, or None if its return type differs."""
+    per_function = _cache.setdefault(dispatcher, {})
+    if sig not in per_function:
+        dispatcher.compile(sig.args)
+        returned = dispatcher.overloads[sig.args].signature.return_type
+        per_function[sig] = _Address(dispatcher, sig) if returned == sig.return_type else None
+    return per_function[sig]
+
+
+def compiled_objective(fun, jac):
+    """``(fg, fun, jac, mode)`` for the compiled driver, or a reason it can't run.
+
+    Parameters
+    ----------
+    fun : callable
+    jac : True, callable, '2-point' or '3-point' (normalised)
+
+    Returns
+    -------
+    tuple or str
+        The four driver arguments, or a message saying why the Python driver
+        must be used.
+    """
+    from ._kernels import driver as d
+
+    if not is_jitted(fun):
+        return "fun is not numba-compiled"
+    if jac is True:
+        fg = _address(fun, d.FG_SIG)
+        if fg is None:
+            return "fun must return (float64, 1-D C-contiguous float64 array) when jac=True"
+        return fg, d.unused_f, d.unused_g, d.MODE_FG
+    f = _address(fun, d.F_SIG)
+    if f is None:
+        return "fun must return a float64 scalar"
+    if callable(jac):
+        if not is_jitted(jac):
+            return "jac is not numba-compiled"
+        g = _address(jac, d.G_SIG)
+        if g is None:
+            return "jac must return a 1-D C-contiguous float64 array"
+        return d.unused_fg, f, g, d.MODE_F_G
+    mode = d.MODE_FD3 if jac == "3-point" else d.MODE_FD2
+    return d.unused_fg, f, d.unused_g, mode

@@ -1,0 +1,159 @@
+"""``fastopt.minimize``: scipy.optimize.minimize's interface on compiled kernels."""
+import numbers
+import warnings
+
+import numpy as np
+from scipy.optimize import OptimizeWarning
+
+from . import _registry
+from ._drivers import run_python, wrap_callback
+from ._jitted import compiled_objective
+from ._objective import Objective, normalize_jac
+from ._result import make_result
+
+
+def _check_x0(x0):
+    if np.iscomplexobj(x0):
+        raise TypeError("x0 must be real, got complex values")
+    try:
+        x = np.array(x0, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"x0 must be an array of real numbers, got {type(x0).__name__}") from None
+    if x.ndim != 1:
+        raise ValueError(f"x0 must be one-dimensional, got shape {x.shape}")
+    if x.size == 0:
+        raise ValueError("x0 must not be empty")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x0 must be finite (it contains NaN or inf)")
+    return x
+
+
+def _check_int(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"option {name!r} must be an integer, got {type(value).__name__}")
+    if value < low:
+        raise ValueError(f"option {name!r} must be >= {low}, got {value}")
+    return int(value)
+
+
+def _solver_options(spec, options, tol):
+    """Split ``options`` into (hyper dict, maxiter, gtol, disp), warning on unknown keys."""
+    if options is None:
+        options = {}
+    if not isinstance(options, dict):
+        raise TypeError(f"options must be a dict or None, got {type(options).__name__}")
+    unknown = sorted(set(options) - set(spec.option_names()))
+    if unknown:
+        warnings.warn("Unknown solver options: " + ", ".join(map(str, unknown)),
+                      OptimizeWarning, stacklevel=3)
+    maxiter = _check_int("maxiter", options.get("maxiter", spec.defaults["maxiter"]), 0)
+    gtol = options.get("gtol", spec.defaults["gtol"] if tol is None else tol)
+    if isinstance(gtol, bool) or not isinstance(gtol, numbers.Real) or not gtol >= 0:
+        raise ValueError(f"gtol (or tol) must be a non-negative number, got {gtol!r}")
+    disp = options.get("disp", False)
+    if not isinstance(disp, (bool, numbers.Integral)):
+        raise TypeError(f"option 'disp' must be a bool or int, got {type(disp).__name__}")
+    hyper = {k: v for k, v in options.items() if k in spec.hyper_names}
+    return hyper, maxiter, float(gtol), int(disp)
+
+
+def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
+             bounds=None, callback=None, tol=None, options=None):
+    """Minimize a scalar function of one or more variables.
+
+    The interface of ``scipy.optimize.minimize``.  Each step is one fused,
+    compiled pass over memory (threaded for large ``n``).  When ``fun`` (and
+    ``jac``, if given as a function) are compiled with ``numba.njit`` and there
+    are no ``args``, ``callback`` or ``disp``, the whole loop runs compiled with
+    no Python per iteration; the iterates are the same either way.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args) -> float``; with ``jac=True``, ``-> (float, ndarray)``.
+    x0 : array_like, shape (n,)
+        Initial guess, finite.
+    args : tuple, optional
+        Extra arguments passed to ``fun`` and ``jac``.
+    method : str, optional
+        One of ``'gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop',
+        'adadelta', 'adam', 'adamax', 'nadam', 'amsgrad'`` (case-insensitive).
+        Default ``'gd'``, gradient descent with an Armijo line search.
+        ``fastopt.show_options()`` lists each method's options and defaults.
+    jac : callable, True, '2-point' or '3-point', optional
+        Gradient: a function ``jac(x, *args)``, ``True`` if ``fun`` returns
+        ``(f, g)``, or finite differences (default ``'2-point'``, with
+        relative steps).
+    hess, hessp : optional
+        Not used by these methods (a ``RuntimeWarning`` says so, as in scipy).
+    bounds : optional
+        No method here honours bounds: passing any raises ``ValueError``.
+    callback : callable, optional
+        ``callback(intermediate_result)`` (an ``OptimizeResult`` with ``x``
+        and ``fun``) or the legacy ``callback(xk)``, after every iteration.
+        Raising ``StopIteration`` ends the run with status 99.
+    tol : float, optional
+        Sets ``gtol`` when the options do not.
+    options : dict, optional
+        ``maxiter`` (default 10000), ``gtol`` (stop when max |g_i| <= gtol,
+        default 1e-5), ``disp`` (print an iteration table; 2 for every row),
+        and the method's hyperparameters (``lr``, ``beta1``, ...).
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        ``x, fun, jac, nit, nfev, njev, status, success, message``.  Status 0
+        is success; 1 iteration limit; 2 a NaN/inf objective or gradient (``x``
+        is then the last iterate where both were finite); 3 line search
+        failure; 99 ``StopIteration`` from the callback.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastopt
+    >>> def rosen(x):
+    ...     f = 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2
+    ...     g = np.array([-400 * x[0] * (x[1] - x[0] ** 2) - 2 * (1 - x[0]),
+    ...                   200 * (x[1] - x[0] ** 2)])
+    ...     return f, g
+    >>> res = fastopt.minimize(rosen, [-1.2, 1.0], jac=True, method="adam",
+    ...                        options={"lr": 0.01, "maxiter": 20000, "gtol": 1e-6})
+    >>> res.success, np.allclose(res.x, [1.0, 1.0], atol=1e-5)
+    (True, True)
+    """
+    if not callable(fun):
+        raise TypeError(f"fun must be callable, got {type(fun).__name__}")
+    spec = _registry.lookup(method)
+    x = _check_x0(x0)
+    if not isinstance(args, tuple):
+        args = (args,)
+    jac = normalize_jac(jac)
+    if bounds is not None and not spec.supports_bounds:
+        raise ValueError(f"method {spec.name!r} cannot handle bounds")
+    for name, given in (("hess", hess), ("hessp", hessp)):
+        if given is not None and not spec.uses_hessian:
+            warnings.warn(f"Method {spec.name} does not use Hessian information ({name}).",
+                          RuntimeWarning, stacklevel=2)
+    if tol is not None and (isinstance(tol, bool) or not isinstance(tol, numbers.Real)):
+        raise TypeError(f"tol must be a number or None, got {type(tol).__name__}")
+    report = wrap_callback(callback)
+    given, maxiter, gtol, disp = _solver_options(spec, options, tol)
+    hyper, line_search = _registry.resolve_hyper(spec, given)
+
+    compiled = None
+    if report is None and not disp and not args:
+        compiled = compiled_objective(fun, jac)
+        if isinstance(compiled, str):
+            if "not numba-compiled" not in compiled:
+                warnings.warn(f"running the Python driver: {compiled}", OptimizeWarning,
+                              stacklevel=2)
+            compiled = None
+    if compiled is not None:
+        from ._kernels.driver import run_compiled
+        x, f, g, nit, nfev, njev, status = run_compiled(
+            *compiled, spec.kernel_id, x, spec.nslots, hyper, line_search, maxiter, gtol)
+        return make_result(x, f, g, nit, nfev, njev, status)
+    obj = Objective(fun, jac, args, x.size)
+    x, f, g, nit, status = run_python(obj, spec.kernel_id, spec.nslots, x, hyper,
+                                      line_search, maxiter, gtol, report, disp)
+    return make_result(x, f, g, nit, obj.nfev, obj.njev, status)

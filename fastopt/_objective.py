@@ -1,0 +1,83 @@
+"""The Python driver's view of the user's objective: validated, counted calls."""
+import numpy as np
+
+from ._fdiff import fd_steps
+from ._kernels._fdiff import fd_gradient
+
+FD_SCHEMES = ("2-point", "3-point")
+
+
+def normalize_jac(jac):
+    """Map scipy's ``jac`` argument to True, a callable, or an FD scheme name."""
+    if jac is None or jac is False:
+        return "2-point"
+    if jac is True or callable(jac):
+        return jac
+    if isinstance(jac, str) and jac in FD_SCHEMES:
+        return jac
+    raise ValueError(f"jac must be a callable, True, '2-point' or '3-point', got {jac!r}")
+
+
+class Objective:
+    """Calls ``fun`` (and ``jac``) with ``args``, checks what comes back, counts.
+
+    Parameters
+    ----------
+    fun, jac, args
+        As given to ``minimize`` (``jac`` already normalised).
+    n : int
+        Number of parameters.
+    """
+
+    def __init__(self, fun, jac, args, n):
+        self.fun = fun
+        self.jac = jac
+        self.args = args
+        self.n = n
+        self.fused = jac is True
+        self.nfev = 0
+        self.njev = 0
+
+    def _scalar(self, f):
+        if np.ndim(f) != 0:
+            raise ValueError(f"fun must return a scalar, got an array of shape {np.shape(f)}")
+        try:
+            return float(f)
+        except TypeError:
+            raise TypeError(f"fun must return a real number, got {type(f).__name__}") from None
+
+    def _vector(self, g):
+        g = np.array(g, dtype=np.float64)  # a copy: the caller may reuse its buffer
+        if g.shape != (self.n,):
+            raise ValueError(f"the gradient has shape {g.shape}, expected ({self.n},)")
+        return g
+
+    def value(self, x):
+        """f(x).  With ``jac=True`` use ``value_and_grad`` instead."""
+        self.nfev += 1
+        return self._scalar(self.fun(x, *self.args))
+
+    def grad(self, x, f):
+        """g(x), given ``f = f(x)`` (reused by forward differences)."""
+        self.njev += 1
+        if callable(self.jac):
+            return self._vector(self.jac(x, *self.args))
+        out = np.empty(self.n)
+        self.nfev += fd_gradient(self._fd_value, x, f, fd_steps(x, self.jac),
+                                 self.jac == "3-point", out)
+        return out
+
+    def _fd_value(self, x):
+        return self._scalar(self.fun(x, *self.args))
+
+    def value_and_grad(self, x):
+        """(f(x), g(x))."""
+        if self.fused:
+            self.nfev += 1
+            self.njev += 1
+            out = self.fun(x, *self.args)
+            if not isinstance(out, tuple) or len(out) != 2:
+                raise ValueError("with jac=True, fun must return a tuple (f, g)")
+            return self._scalar(out[0]), self._vector(out[1])
+        f = self.value(x)
+        return f, self.grad(x, f)

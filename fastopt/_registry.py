@@ -1,0 +1,142 @@
+"""The one table of ``minimize`` methods.
+
+Dispatch, option checking, ``show_options``-style help, error messages, the
+stateful optimizers and test parametrisation all read ``METHODS``; nothing else
+lists the methods.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# (low, high, low_inclusive, high_inclusive) per hyperparameter name.
+_RANGES = {
+    "lr": (0.0, np.inf, False, False),
+    "momentum": (0.0, 1.0, True, False),
+    "beta": (0.0, 1.0, True, False),
+    "beta1": (0.0, 1.0, True, False),
+    "beta2": (0.0, 1.0, True, False),
+    "rho": (0.0, 1.0, True, False),
+    "eps": (0.0, np.inf, True, False),
+}
+
+
+@dataclass(frozen=True)
+class Method:
+    """One row of the registry.
+
+    Attributes
+    ----------
+    name : str
+        The ``method=`` string (lower case).
+    hyper : tuple of (str, float or None)
+        Hyperparameter names and defaults, in the order the kernel reads them.
+        ``lr=None`` is allowed only where ``line_search`` is true.
+    nslots : int
+        Number of length-n state buffers the kernel keeps.
+    reference : str
+        The paper the kernel follows.
+    line_search : bool
+        With no ``lr``, steps come from an Armijo backtracking line search.
+    supports_bounds : bool
+        Whether ``bounds`` are honoured (no first-order method does).
+    """
+
+    name: str
+    hyper: tuple
+    nslots: int
+    reference: str
+    line_search: bool = False
+    supports_bounds: bool = False
+    uses_hessian: bool = False
+    defaults: dict = field(default_factory=lambda: {"maxiter": 10000, "gtol": 1e-5})
+
+    @property
+    def kernel_id(self):
+        from ._kernels.steps import KERNEL_IDS
+        return KERNEL_IDS[self.name]
+
+    @property
+    def hyper_names(self):
+        return tuple(name for name, _ in self.hyper)
+
+    def option_names(self):
+        return self.hyper_names + ("maxiter", "gtol", "disp")
+
+
+_ADAM_LIKE = (("lr", None), ("beta1", 0.9), ("beta2", 0.999), ("eps", 1e-8))
+
+
+def _adam_like(lr):
+    return (("lr", lr),) + _ADAM_LIKE[1:]
+
+
+METHODS = {m.name: m for m in [
+    Method("gd", (("lr", None),), 0,
+           "Nocedal and Wright (2006), Numerical Optimization, Alg. 3.1 "
+           "(backtracking Armijo line search)", line_search=True),
+    Method("momentum", (("lr", 1e-2), ("momentum", 0.9)), 1,
+           "Polyak (1964), heavy-ball method; Goodfellow et al. (2016) sec. 8.3.2"),
+    Method("nesterov", (("lr", 1e-2), ("momentum", 0.9)), 1,
+           "Nesterov (1983); Sutskever et al. (2013), ICML"),
+    Method("adagrad", (("lr", 1e-1), ("eps", 1e-8)), 1,
+           "Duchi, Hazan and Singer (2011), JMLR 12"),
+    Method("rmsprop", (("lr", 1e-3), ("beta", 0.9), ("eps", 1e-8)), 1,
+           "Tieleman and Hinton (2012), Coursera lecture 6.5"),
+    Method("adadelta", (("lr", 1.0), ("rho", 0.95), ("eps", 1e-6)), 2,
+           "Zeiler (2012), arXiv:1212.5701"),
+    Method("adam", _adam_like(1e-3), 2, "Kingma and Ba (2015), ICLR, Algorithm 1"),
+    Method("adamax", _adam_like(2e-3), 2, "Kingma and Ba (2015), ICLR, Algorithm 2"),
+    Method("nadam", _adam_like(2e-3), 2, "Dozat (2016), ICLR workshop"),
+    Method("amsgrad", _adam_like(1e-3), 3, "Reddi, Kale and Kumar (2018), ICLR"),
+]}
+
+#: Used when ``method=None``.
+DEFAULT_METHOD = "gd"
+
+
+def lookup(method):
+    """Return the registry row for ``method`` (case-insensitive)."""
+    if method is None:
+        method = DEFAULT_METHOD
+    if not isinstance(method, str):
+        raise TypeError(f"method must be a string or None, got {type(method).__name__}")
+    key = method.lower()
+    if key not in METHODS:
+        raise ValueError(f"Unknown method {method!r}; valid methods are: "
+                         + ", ".join(repr(m) for m in METHODS))
+    return METHODS[key]
+
+
+def check_hyper(name, value):
+    """Validate one hyperparameter value; return it as a Python float."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"option {name!r} must be a real number, got {type(value).__name__}")
+    value = float(value)
+    low, high, low_in, high_in = _RANGES[name]
+    ok = (value > low or (low_in and value == low)) and (value < high or (high_in and value == high))
+    if not ok or not np.isfinite(value):
+        lo = "[" if low_in else "("
+        hi = "]" if high_in else ")"
+        raise ValueError(f"option {name!r} must lie in {lo}{low}, {high}{hi}, got {value!r}")
+    return value
+
+
+def resolve_hyper(spec, given):
+    """Hyperparameters of ``spec`` as a float64 array, defaults filled in.
+
+    Returns ``(hyper, line_search)``; ``line_search`` is true when the method
+    takes its steps from a line search because no ``lr`` was given.
+    """
+    values = []
+    line_search = False
+    for name, default in spec.hyper:
+        value = given.get(name, default)
+        if value is None:
+            if not spec.line_search:
+                raise ValueError(f"method {spec.name!r} needs option {name!r}")
+            line_search = True
+            value = np.nan
+        else:
+            value = check_hyper(name, value)
+        values.append(value)
+    return np.array(values, dtype=np.float64), line_search

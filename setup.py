@@ -1,0 +1,9 @@
+"""Build the Cython kernels (project metadata lives in pyproject.toml)."""
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+extensions = [
+    Extension("fastopt._kernels._fdiff", ["fastopt/_kernels/_fdiff.pyx"]),
+]
+
+setup(ext_modules=cythonize(extensions, compiler_directives={"language_level": 3}))
