@@ -79,6 +79,9 @@ def approx_fprime(xk, f, epsilon=None, *args, method="2-point"):
         h = np.broadcast_to(np.asarray(epsilon, dtype=np.float64), x.shape).copy()
         if np.any(h == 0) or not np.all(np.isfinite(h)):
             raise ValueError("epsilon must be finite and non-zero")
+        h = (x + h) - x  # the step actually taken, so the quotient uses it
+        if np.any(h == 0):
+            raise ValueError("epsilon is too small to change x")
     value = _scalar_fun(f, args)
     out = np.empty_like(x)
     fd_gradient(value, x, value(x), h, method == "3-point", out)

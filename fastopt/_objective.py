@@ -43,7 +43,7 @@ class Objective:
             raise ValueError(f"fun must return a scalar, got an array of shape {np.shape(f)}")
         try:
             return float(f)
-        except TypeError:
+        except (TypeError, ValueError):
             raise TypeError(f"fun must return a real number, got {type(f).__name__}") from None
 
     def _vector(self, g):
