@@ -7,8 +7,9 @@ Address Protocol with the address looked up once per function and signature
 """
 import weakref
 
+from numba.core import types
 from numba.core.types import WrapperAddressProtocol
-from numba.extending import is_jitted
+from numba.extending import is_jitted, typeof_impl
 
 _cache = weakref.WeakKeyDictionary()
 
@@ -19,6 +20,7 @@ class _Address(WrapperAddressProtocol):
     def __init__(self, dispatcher, sig):
         self.dispatcher = dispatcher  # keeps the machine code alive
         self.sig = sig
+        self.numba_type = types.FunctionType(sig)
         cres = dispatcher.overloads[sig.args]
         self.address = cres.library.get_pointer_to_function(cres.fndesc.llvm_cfunc_wrapper_name)
 
@@ -29,11 +31,18 @@ class _Address(WrapperAddressProtocol):
         return self.sig
 
 
+@typeof_impl.register(_Address)
+def _typeof_address(value, context):
+    # numba's generic rule rebuilds FunctionType(signature) on every call.
+    return value.numba_type
+
+
 def _address(dispatcher, sig):
     """The ``_Address`` of ``dispatcher`` at ``sig``, or None if its return type differs."""
     per_function = _cache.setdefault(dispatcher, {})
     if sig not in per_function:
-        dispatcher.compile(sig.args)
+        if sig.args not in dispatcher.overloads:
+            dispatcher.compile(sig.args)
         returned = dispatcher.overloads[sig.args].signature.return_type
         per_function[sig] = _Address(dispatcher, sig) if returned == sig.return_type else None
     return per_function[sig]
@@ -51,17 +60,31 @@ def compiled_objective(fun, jac):
     -------
     tuple or str
         The four driver arguments, or a message saying why the Python driver
-        must be used.
+        must be used.  Cached per function: this runs on every ``minimize``
+        call, where microseconds count.
     """
-    from ._kernels import driver as d
-
     if not is_jitted(fun):
         return "fun is not numba-compiled"
+    per_function = _cache.setdefault(fun, {})
+    key = ("driver args", jac)
+    if key not in per_function:
+        per_function[key] = _driver_args(fun, jac)
+    return per_function[key]
+
+
+def _driver_args(fun, jac):
+    from ._kernels import driver as d
+
+    # The placeholders go through _address too: a bare dispatcher argument
+    # costs numba a compile-result lookup on every call (~40 us each).
+    unused_fg = _address(d.unused_fg, d.FG_SIG)
+    unused_f = _address(d.unused_f, d.F_SIG)
+    unused_g = _address(d.unused_g, d.G_SIG)
     if jac is True:
         fg = _address(fun, d.FG_SIG)
         if fg is None:
             return "fun must return (float64, 1-D C-contiguous float64 array) when jac=True"
-        return fg, d.unused_f, d.unused_g, d.MODE_FG
+        return fg, unused_f, unused_g, d.MODE_FG
     f = _address(fun, d.F_SIG)
     if f is None:
         return "fun must return a float64 scalar"
@@ -71,6 +94,6 @@ def compiled_objective(fun, jac):
         g = _address(jac, d.G_SIG)
         if g is None:
             return "jac must return a 1-D C-contiguous float64 array"
-        return d.unused_fg, f, g, d.MODE_F_G
+        return unused_fg, f, g, d.MODE_F_G
     mode = d.MODE_FD3 if jac == "3-point" else d.MODE_FD2
-    return d.unused_fg, f, d.unused_g, mode
+    return unused_fg, f, unused_g, mode

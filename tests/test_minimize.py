@@ -3,25 +3,17 @@ import numpy as np
 import pytest
 
 import fastopt
-from fastopt.problems import PROBLEMS
+from fastopt.problems import PROBLEMS, TUNED_OPTIONS
 
-# (method, options) that reach gtol=1e-5 on each surface within 50,000 iterations.
-CONVERGES = {
-    "gd": {},
-    "momentum": {"lr": 1e-3},
-    "nesterov": {"lr": 1e-3},
-    "adagrad": {"lr": 0.3},
-    "adam": {"lr": 0.1},
-    "adamax": {"lr": 0.1},
-    "nadam": {"lr": 0.03},
-    "amsgrad": {"lr": 0.1},
-}
+# Every (method, surface) pair that converges with the tuned options.
+CONVERGES = {m: o for m, o in TUNED_OPTIONS.items() if m not in ("rmsprop", "adadelta")}
 CASES = [(m, o, p) for m, o in CONVERGES.items() for p in PROBLEMS]
 # AdaDelta converges to gtol on the bowl and Himmelblau; on Rosenbrock its
 # effective step collapses in the curved valley (0.04 from (1, 1) after 2e5
 # iterations), a property of the method at a constant lr.
-CASES += [("adadelta", {"lr": 1.0}, "bowl"), ("adadelta", {"lr": 3.0}, "himmelblau")]
-CASES += [("rmsprop", {"lr": 1e-4, "beta": 0.999}, "bowl")]
+CASES += [("adadelta", TUNED_OPTIONS["adadelta"], "bowl"),
+          ("adadelta", TUNED_OPTIONS["adadelta"], "himmelblau"),
+          ("rmsprop", TUNED_OPTIONS["rmsprop"], "bowl")]
 
 
 def _solve(method, options, problem, compiled, **kw):
