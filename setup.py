@@ -3,7 +3,7 @@ from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 extensions = [
-    Extension("fastopt._kernels._fdiff", ["fastopt/_kernels/_fdiff.pyx"]),
+    Extension("fastopt._kernels._fdiff", ["src/fastopt/_kernels/_fdiff.pyx"]),
 ]
 
 setup(ext_modules=cythonize(extensions, compiler_directives={"language_level": 3}))
