@@ -23,7 +23,7 @@ def _check_x0(x0):
         raise ValueError(f"x0 must be one-dimensional, got shape {x.shape}")
     if x.size == 0:
         raise ValueError("x0 must not be empty")
-    if not np.all(np.isfinite(x)):
+    if not np.isfinite(x).all():
         raise ValueError("x0 must be finite (it contains NaN or inf)")
     return x
 
@@ -42,9 +42,9 @@ def _solver_options(spec, options, tol):
         options = {}
     if not isinstance(options, dict):
         raise TypeError(f"options must be a dict or None, got {type(options).__name__}")
-    unknown = sorted(set(options) - set(spec.option_names()))
+    unknown = sorted(map(str, set(options) - spec.option_names))
     if unknown:
-        warnings.warn("Unknown solver options: " + ", ".join(map(str, unknown)),
+        warnings.warn("Unknown solver options: " + ", ".join(unknown),
                       OptimizeWarning, stacklevel=3)
     maxiter = _check_int("maxiter", options.get("maxiter", spec.defaults["maxiter"]), 0)
     gtol = options.get("gtol", spec.defaults["gtol"] if tol is None else tol)

@@ -55,12 +55,11 @@ class Method:
         from ._kernels.steps import KERNEL_IDS
         return KERNEL_IDS[self.name]
 
-    @property
-    def hyper_names(self):
-        return tuple(name for name, _ in self.hyper)
-
-    def option_names(self):
-        return self.hyper_names + ("maxiter", "gtol", "disp")
+    def __post_init__(self):
+        # Derived once: these are read on every minimize call.
+        names = tuple(name for name, _ in self.hyper)
+        object.__setattr__(self, "hyper_names", names)
+        object.__setattr__(self, "option_names", frozenset(names + ("maxiter", "gtol", "disp")))
 
 
 _ADAM_LIKE = (("lr", None), ("beta1", 0.9), ("beta2", 0.999), ("eps", 1e-8))
