@@ -37,16 +37,18 @@ def _run(name, n, nsteps, variant, seed=0):
         g[rng.random(n) < 0.05] = 0.0
         if variant == "apply_step":
             steps.apply_step(spec.kernel_id, x, x, g, state, hyper, t)
+        elif variant == "select":
+            steps.select(spec.kernel_id, n)(x, x, g, state, hyper, t)
         else:
             kernel(x, x, g, state, hyper, t)
         x_ref, state_ref = textbook_step(name, x_ref, g, state_ref, h, t)
     return x, x_ref, state, state_ref
 
 
-@pytest.mark.parametrize("variant", ["serial", "parallel", "apply_step"])
+@pytest.mark.parametrize("variant", ["serial", "parallel", "apply_step", "select"])
 @pytest.mark.parametrize("name", METHODS)
 def test_kernel_matches_textbook(name, variant):
-    n = steps.PARALLEL_MIN_SIZE + 17 if variant == "apply_step" else 1001
+    n = steps.PARALLEL_MIN_SIZE + 17 if variant in ("apply_step", "select") else 1001
     x, x_ref, state, state_ref = _run(name, n, 200 if n < 5000 else 20, variant)
     assert_close(x, x_ref)
     for row, ref in zip(state, state_ref):

@@ -12,7 +12,7 @@ import numpy as np
 from scipy.optimize import OptimizeResult
 
 from ._kernels import linesearch as ls
-from ._kernels.steps import apply_step, inf_norm, sq_norm
+from ._kernels.steps import inf_norm, select, sq_norm
 from ._result import Status
 
 
@@ -99,6 +99,7 @@ def run_python(obj, kid, nslots, x0, hyper, line_search, maxiter, gtol,
     trial = np.empty(n)
     state = np.zeros((nslots, n))
     hyper = hyper.copy()
+    step = select(kid, n)  # the same arithmetic as the compiled driver's apply_step
     table = _Table(disp) if disp else None
     f, g = obj.value_and_grad(x)
     gmax = inf_norm(g)
@@ -121,7 +122,7 @@ def run_python(obj, kid, nslots, x0, hyper, line_search, maxiter, gtol,
             alpha = ls.first_trial_step(nit, alpha, gg)
             for _ in range(ls.MAX_BACKTRACKS):
                 hyper[0] = alpha
-                apply_step(kid, x, trial, g, state, hyper, nit + 1)
+                step(x, trial, g, state, hyper, nit + 1)
                 if obj.fused:
                     f_new, g_new = obj.value_and_grad(trial)
                 else:
@@ -135,7 +136,7 @@ def run_python(obj, kid, nslots, x0, hyper, line_search, maxiter, gtol,
             if g_new is None:
                 g_new = obj.grad(trial, f_new)
         else:
-            apply_step(kid, x, trial, g, state, hyper, nit + 1)
+            step(x, trial, g, state, hyper, nit + 1)
             f_new, g_new = obj.value_and_grad(trial)
         gmax_new = inf_norm(g_new)
         if not (math.isfinite(f_new) and math.isfinite(gmax_new)):

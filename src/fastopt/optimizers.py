@@ -15,7 +15,7 @@ Defaults and formulas are those of the ``minimize`` methods of the same name
 import numpy as np
 
 from . import _registry
-from ._kernels.steps import apply_step
+from ._kernels.steps import select
 
 __all__ = ["Optimizer", "GD", "Momentum", "Nesterov", "AdaGrad", "RMSProp",
            "AdaDelta", "Adam", "AdaMax", "NAdam", "AMSGrad"]
@@ -56,7 +56,7 @@ class Optimizer:
                 raise ValueError(f"{type(self).__name__} needs a value for {name!r}")
         self.params = params
         self._flat = params.reshape(-1)
-        self._kid = spec.kernel_id
+        self._kernel = select(spec.kernel_id, params.size)
         self.hyper, _ = _registry.resolve_hyper(spec, hyper)
         self.state = np.zeros((spec.nslots, params.size))
         self.t = 0
@@ -68,7 +68,7 @@ class Optimizer:
         if grad.shape != self.params.shape:
             raise ValueError(f"grad has shape {grad.shape}, params has {self.params.shape}")
         self.t += 1
-        apply_step(self._kid, self._flat, self._flat, np.ascontiguousarray(grad).reshape(-1),
+        self._kernel(self._flat, self._flat, np.ascontiguousarray(grad).reshape(-1),
                    self.state, self.hyper, self.t)
 
     def __repr__(self):

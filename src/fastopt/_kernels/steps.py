@@ -22,7 +22,7 @@ registers and stored once; no temporaries are allocated.  The loops use
 ``prange``: the same source is compiled serially and with ``parallel=True``
 (see ``_jit.serial_and_parallel``), and since every element is computed
 independently by the same instructions, both builds give bit-identical results.
-``apply_step`` picks the threaded build for ``n >= PARALLEL_MIN_SIZE``.
+``select`` picks the threaded build for ``n >= PARALLEL_MIN_SIZE``.
 
 Where ``eps`` sits follows each method's paper (and torch/optax): outside the
 square root, ``g / (sqrt(s) + eps)``, for AdaGrad, RMSProp, Adam, Nadam and
@@ -246,64 +246,51 @@ KERNEL_IDS = {name: i for i, name in enumerate(
      "adam", "adamax", "nadam", "amsgrad"])}
 
 
+#: Serial and threaded builds, indexed by kernel id.
+SERIAL = (gd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamax, nadam, amsgrad)
+PARALLEL = (gd_parallel, momentum_parallel, nesterov_parallel, adagrad_parallel,
+            rmsprop_parallel, adadelta_parallel, adam_parallel, adamax_parallel,
+            nadam_parallel, amsgrad_parallel)
+
+
+def select(kid, n):
+    """The build of kernel ``kid`` to call from Python for ``n`` parameters.
+
+    Threaded builds are only ever called from Python: caching a compiled
+    function that embeds a ``parallel=True`` one has open bugs upstream
+    (mismatched gufunc symbols, aborts on load: numba issues 4807, 10128).
+    Compiled callers use ``apply_step``, which is serial.
+    """
+    return (PARALLEL if n >= PARALLEL_MIN_SIZE else SERIAL)[kid]
+
+
 @kernel
 def apply_step(kid, x, out, g, state, hyper, t):
-    """Run kernel number ``kid`` (see ``KERNEL_IDS``), threaded for large ``n``.
+    """Run the serial build of kernel ``kid`` (for compiled callers).
 
     numba has no table of functions, so the dispatch on the id is a chain of
     comparisons; it is taken once per step, outside the element loop.
     """
-    par = x.size >= PARALLEL_MIN_SIZE
     if kid == 0:
-        if par:
-            gd_parallel(x, out, g, state, hyper, t)
-        else:
-            gd(x, out, g, state, hyper, t)
+        gd(x, out, g, state, hyper, t)
     elif kid == 1:
-        if par:
-            momentum_parallel(x, out, g, state, hyper, t)
-        else:
-            momentum(x, out, g, state, hyper, t)
+        momentum(x, out, g, state, hyper, t)
     elif kid == 2:
-        if par:
-            nesterov_parallel(x, out, g, state, hyper, t)
-        else:
-            nesterov(x, out, g, state, hyper, t)
+        nesterov(x, out, g, state, hyper, t)
     elif kid == 3:
-        if par:
-            adagrad_parallel(x, out, g, state, hyper, t)
-        else:
-            adagrad(x, out, g, state, hyper, t)
+        adagrad(x, out, g, state, hyper, t)
     elif kid == 4:
-        if par:
-            rmsprop_parallel(x, out, g, state, hyper, t)
-        else:
-            rmsprop(x, out, g, state, hyper, t)
+        rmsprop(x, out, g, state, hyper, t)
     elif kid == 5:
-        if par:
-            adadelta_parallel(x, out, g, state, hyper, t)
-        else:
-            adadelta(x, out, g, state, hyper, t)
+        adadelta(x, out, g, state, hyper, t)
     elif kid == 6:
-        if par:
-            adam_parallel(x, out, g, state, hyper, t)
-        else:
-            adam(x, out, g, state, hyper, t)
+        adam(x, out, g, state, hyper, t)
     elif kid == 7:
-        if par:
-            adamax_parallel(x, out, g, state, hyper, t)
-        else:
-            adamax(x, out, g, state, hyper, t)
+        adamax(x, out, g, state, hyper, t)
     elif kid == 8:
-        if par:
-            nadam_parallel(x, out, g, state, hyper, t)
-        else:
-            nadam(x, out, g, state, hyper, t)
+        nadam(x, out, g, state, hyper, t)
     elif kid == 9:
-        if par:
-            amsgrad_parallel(x, out, g, state, hyper, t)
-        else:
-            amsgrad(x, out, g, state, hyper, t)
+        amsgrad(x, out, g, state, hyper, t)
 
 
 @kernel
