@@ -8,7 +8,8 @@ import importlib
 
 import pytest
 
-MODULES = ["fastopt", "fastopt._minimize", "fastopt._fdiff", "fastopt._show"]
+MODULES = ["fastopt", "fastopt._minimize", "fastopt._fdiff", "fastopt._show",
+           "fastopt.optimizers"]
 
 
 @pytest.mark.parametrize("name", MODULES)

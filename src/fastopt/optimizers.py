@@ -126,7 +126,19 @@ class AdaDelta(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam with bias correction (Kingma and Ba 2015), ``eps`` outside the root."""
+    """Adam with bias correction (Kingma and Ba 2015), ``eps`` outside the root.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastopt.optimizers import Adam
+    >>> params = np.array([3.0, -2.0])
+    >>> opt = Adam(params, lr=0.1)
+    >>> for _ in range(500):
+    ...     opt.step(2 * params)          # gradient of |params|^2
+    >>> bool(np.all(np.abs(params) < 1e-3))
+    True
+    """
     method = "adam"
 
     def __init__(self, params, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
