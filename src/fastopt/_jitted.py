@@ -58,13 +58,14 @@ def compiled_objective(fun, jac):
 
     Returns
     -------
-    tuple or str
-        The four driver arguments, or a message saying why the Python driver
-        must be used.  Cached per function: this runs on every ``minimize``
+    tuple, str or None
+        The four driver arguments; or None when ``fun`` is a plain Python
+        function; or a message saying why a compiled ``fun`` cannot use the
+        compiled driver.  Cached per function: this runs on every ``minimize``
         call, where microseconds count.
     """
     if not is_jitted(fun):
-        return "fun is not numba-compiled"
+        return None
     per_function = _cache.setdefault(fun, {})
     key = ("driver args", jac)
     if key not in per_function:

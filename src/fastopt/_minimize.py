@@ -144,9 +144,8 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
     if report is None and not disp and not args:
         compiled = compiled_objective(fun, jac)
         if isinstance(compiled, str):
-            if "not numba-compiled" not in compiled:
-                warnings.warn(f"running the Python driver: {compiled}", OptimizeWarning,
-                              stacklevel=2)
+            warnings.warn(f"running the Python driver: {compiled}", OptimizeWarning,
+                          stacklevel=2)
             compiled = None
     if compiled is not None:
         from ._kernels.driver import run_compiled

@@ -39,6 +39,10 @@ class Method:
         With no ``lr``, steps come from an Armijo backtracking line search.
     supports_bounds : bool
         Whether ``bounds`` are honoured (no first-order method does).
+    uses_hessian : bool
+        Whether ``hess``/``hessp`` are used (otherwise passing them warns).
+    defaults : dict
+        Default ``maxiter`` and ``gtol``.
     """
 
     name: str
