@@ -13,7 +13,7 @@ from scipy.optimize import OptimizeResult
 
 from ._kernels import linesearch as ls
 from ._kernels.steps import inf_norm, select, sq_norm
-from ._result import Status
+from ._result import MESSAGES, Status
 
 
 def wrap_callback(callback):
@@ -60,7 +60,6 @@ class _Table:
             print(f"{nit:8d} {nfev:8d} {f:14.6e} {gmax:11.3e}")
 
     def summary(self, status, f, nit, nfev, njev):
-        from ._result import MESSAGES
         print(MESSAGES[Status(status)])
         print(f"         Current function value: {f:.6g}")
         print(f"         Iterations: {nit}")

@@ -29,12 +29,19 @@ def _as_point(xk, name="xk"):
     return x
 
 
+def as_real_scalar(value, who):
+    """``value`` as a Python float, or a clear error naming ``who`` returned it."""
+    if np.ndim(value) != 0:
+        raise ValueError(f"{who} must return a scalar, got an array of shape {np.shape(value)}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{who} must return a real number, got {type(value).__name__}") from None
+
+
 def _scalar_fun(f, args):
     def value(x):
-        v = f(x, *args)
-        if np.ndim(v) != 0:
-            raise ValueError(f"the function must return a scalar, got shape {np.shape(v)}")
-        return float(v)
+        return as_real_scalar(f(x, *args), "f")
     return value
 
 

@@ -1,7 +1,7 @@
 """The Python driver's view of the user's objective: validated, counted calls."""
 import numpy as np
 
-from ._fdiff import fd_steps
+from ._fdiff import as_real_scalar, fd_steps
 from ._kernels._fdiff import fd_gradient
 
 FD_SCHEMES = ("2-point", "3-point")
@@ -38,14 +38,6 @@ class Objective:
         self.nfev = 0
         self.njev = 0
 
-    def _scalar(self, f):
-        if np.ndim(f) != 0:
-            raise ValueError(f"fun must return a scalar, got an array of shape {np.shape(f)}")
-        try:
-            return float(f)
-        except (TypeError, ValueError):
-            raise TypeError(f"fun must return a real number, got {type(f).__name__}") from None
-
     def _vector(self, g):
         g = np.array(g, dtype=np.float64)  # a copy: the caller may reuse its buffer
         if g.shape != (self.n,):
@@ -55,7 +47,7 @@ class Objective:
     def value(self, x):
         """f(x).  With ``jac=True`` use ``value_and_grad`` instead."""
         self.nfev += 1
-        return self._scalar(self.fun(x, *self.args))
+        return as_real_scalar(self.fun(x, *self.args), "fun")
 
     def grad(self, x, f):
         """g(x), given ``f = f(x)`` (reused by forward differences)."""
@@ -68,7 +60,7 @@ class Objective:
         return out
 
     def _fd_value(self, x):
-        return self._scalar(self.fun(x, *self.args))
+        return as_real_scalar(self.fun(x, *self.args), "fun")
 
     def value_and_grad(self, x):
         """(f(x), g(x))."""
@@ -78,6 +70,6 @@ class Objective:
             out = self.fun(x, *self.args)
             if not isinstance(out, tuple) or len(out) != 2:
                 raise ValueError("with jac=True, fun must return a tuple (f, g)")
-            return self._scalar(out[0]), self._vector(out[1])
+            return as_real_scalar(out[0], "fun"), self._vector(out[1])
         f = self.value(x)
         return f, self.grad(x, f)
