@@ -6,14 +6,12 @@ import fastopt
 from fastopt.problems import PROBLEMS, TUNED_OPTIONS
 
 # Every (method, surface) pair that converges with the tuned options.
-CONVERGES = {m: o for m, o in TUNED_OPTIONS.items() if m not in ("rmsprop", "adadelta")}
+CONVERGES = {m: o for m, o in TUNED_OPTIONS.items() if m != "adadelta"}
 CASES = [(m, o, p) for m, o in CONVERGES.items() for p in PROBLEMS]
-# AdaDelta converges to gtol on the bowl and Himmelblau; on Rosenbrock its
-# effective step collapses in the curved valley (0.04 from (1, 1) after 2e5
-# iterations), a property of the method at a constant lr.
+# AdaDelta converges to gtol on the bowl and Himmelblau; on Rosenbrock it does
+# not from the standard start (see fastopt.problems.TUNED_OPTIONS).
 CASES += [("adadelta", TUNED_OPTIONS["adadelta"], "bowl"),
-          ("adadelta", TUNED_OPTIONS["adadelta"], "himmelblau"),
-          ("rmsprop", TUNED_OPTIONS["rmsprop"], "bowl")]
+          ("adadelta", TUNED_OPTIONS["adadelta"], "himmelblau")]
 
 
 def _solve(method, options, problem, compiled, **kw):
@@ -38,9 +36,9 @@ def test_converges(method, options, problem, compiled):
 
 @pytest.mark.parametrize("problem", ["rosenbrock", "himmelblau"])
 def test_rmsprop_hovers_within_lr_of_the_minimum(problem):
-    # At a constant lr RMSProp's step g / rms(g) stays of size ~lr near the
-    # minimum (no bias correction, no decay), so it circles the minimum at a
-    # distance ~lr instead of reaching gtol: reported as MAXITER, never success.
+    # With a short memory (beta = 0.99) RMSProp's step g / rms(g) stays of size
+    # ~lr near the minimum, so it circles the minimum at a distance ~lr instead
+    # of reaching gtol: reported as MAXITER, never success.
     res = _solve("rmsprop", {"lr": 1e-4, "beta": 0.99}, problem, compiled=True)
     p = PROBLEMS[problem]
     assert res.status == 1 and not res.success
