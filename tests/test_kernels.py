@@ -31,16 +31,17 @@ def _run(name, n, nsteps, variant, seed=0):
     x_ref = x.copy()
     state = np.zeros((spec.nslots, n))
     state_ref = [np.zeros(n) for _ in range(spec.nslots)]
+    powers = np.ones(2)
     for t in range(1, nsteps + 1):
         # Gradients of varying scale and sign, including exact zeros.
         g = rng.standard_normal(n) * 10.0 ** rng.uniform(-3, 2, n)
         g[rng.random(n) < 0.05] = 0.0
         if variant == "apply_step":
-            steps.apply_step(spec.kernel_id, x, x, g, state, hyper, t)
+            steps.apply_step(spec.kernel_id, x, x, g, state, hyper, powers)
         elif variant == "select":
-            steps.select(spec.kernel_id, n)(x, x, g, state, hyper, t)
+            steps.select(spec.kernel_id, n)(x, x, g, state, hyper, powers)
         else:
-            kernel(x, x, g, state, hyper, t)
+            kernel(x, x, g, state, hyper, powers)
         x_ref, state_ref = textbook_step(name, x_ref, g, state_ref, h, t)
     return x, x_ref, state, state_ref
 
@@ -67,7 +68,7 @@ def test_out_of_place_leaves_x_unchanged():
     x = np.arange(5.0)
     out = np.empty(5)
     g = np.ones(5)
-    steps.adam(x, out, g, np.zeros((2, 5)), np.array([0.1, 0.9, 0.999, 1e-8]), 1)
+    steps.adam(x, out, g, np.zeros((2, 5)), np.array([0.1, 0.9, 0.999, 1e-8]), np.ones(2))
     assert np.array_equal(x, np.arange(5.0))
     # first Adam step moves every coordinate by lr (m_hat / sqrt(v_hat) = 1)
     np.testing.assert_allclose(out, x - 0.1, rtol=1e-7)

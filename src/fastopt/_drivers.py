@@ -97,6 +97,7 @@ def run_python(obj, kid, nslots, x0, hyper, line_search, maxiter, gtol,
     x = x0.copy()
     trial = np.empty(n)
     state = np.zeros((nslots, n))
+    powers = np.ones(2)  # running beta1^t, beta2^t (see steps.py)
     hyper = hyper.copy()
     step = select(kid, n)  # the same arithmetic as the compiled driver's apply_step
     table = _Table(disp) if disp else None
@@ -121,7 +122,7 @@ def run_python(obj, kid, nslots, x0, hyper, line_search, maxiter, gtol,
             alpha = ls.first_trial_step(nit, alpha, gg)
             for _ in range(ls.MAX_BACKTRACKS):
                 hyper[0] = alpha
-                step(x, trial, g, state, hyper, nit + 1)
+                step(x, trial, g, state, hyper, powers)
                 if obj.fused:
                     f_new, g_new = obj.value_and_grad(trial)
                 else:
@@ -135,7 +136,7 @@ def run_python(obj, kid, nslots, x0, hyper, line_search, maxiter, gtol,
             if g_new is None:
                 g_new = obj.grad(trial, f_new)
         else:
-            step(x, trial, g, state, hyper, nit + 1)
+            step(x, trial, g, state, hyper, powers)
             f_new, g_new = obj.value_and_grad(trial)
         gmax_new = inf_norm(g_new)
         if not (math.isfinite(f_new) and math.isfinite(gmax_new)):

@@ -60,6 +60,10 @@ class Method:
         return KERNEL_IDS[self.name]
 
     def __post_init__(self):
+        if self.line_search and self.nslots:
+            # The search retries the step kernel at shrinking lr: a kernel with
+            # state would update its moments once per retry.
+            raise ValueError(f"{self.name}: only a stateless method can take a line search")
         # Derived once: these are read on every minimize call.
         names = tuple(name for name, _ in self.hyper)
         object.__setattr__(self, "hyper_names", names)

@@ -59,6 +59,7 @@ class Optimizer:
         self._kernel = select(spec.kernel_id, params.size)
         self.hyper, _ = _registry.resolve_hyper(spec, hyper)
         self.state = np.zeros((spec.nslots, params.size))
+        self._powers = np.ones(2)  # running beta1^t, beta2^t (see _kernels/steps.py)
         self.t = 0
 
     def step(self, grad):
@@ -69,7 +70,7 @@ class Optimizer:
             raise ValueError(f"grad has shape {grad.shape}, params has {self.params.shape}")
         self.t += 1
         self._kernel(self._flat, self._flat, np.ascontiguousarray(grad).reshape(-1),
-                   self.state, self.hyper, self.t)
+                   self.state, self.hyper, self._powers)
 
     def __repr__(self):
         names = _registry.METHODS[self.method].hyper_names

@@ -131,6 +131,7 @@ def run_compiled(fg, fun, jac, mode, kid, x0, nslots, hyper, line_search, maxite
     x = x0.copy()
     trial = np.empty(n)
     state = np.zeros((nslots, n))
+    powers = np.ones(2)  # running beta1^t, beta2^t (see steps.py)
     hyper = hyper.copy()
     counts = np.zeros(2, dtype=np.int64)
     f, g = _value_and_grad(fg, fun, jac, mode, x, counts)
@@ -153,7 +154,7 @@ def run_compiled(fg, fun, jac, mode, kid, x0, nslots, hyper, line_search, maxite
             accepted = False
             for _ in range(ls.MAX_BACKTRACKS):
                 hyper[0] = alpha
-                apply_step(kid, x, trial, g, state, hyper, nit + 1)
+                apply_step(kid, x, trial, g, state, hyper, powers)
                 f_new, g_new, have_g = _value(fg, fun, mode, trial, counts)
                 if ls.armijo_ok(f_new, f, alpha, gg):
                     accepted = True
@@ -165,7 +166,7 @@ def run_compiled(fg, fun, jac, mode, kid, x0, nslots, hyper, line_search, maxite
             if not have_g:
                 g_new = _grad(fun, jac, mode, trial, f_new, counts)
         else:
-            apply_step(kid, x, trial, g, state, hyper, nit + 1)
+            apply_step(kid, x, trial, g, state, hyper, powers)
             f_new, g_new = _value_and_grad(fg, fun, jac, mode, trial, counts)
         gmax_new = inf_norm(g_new)
         if not (np.isfinite(f_new) and np.isfinite(gmax_new)):
