@@ -1,31 +1,32 @@
 """Fused update kernels against the textbook NumPy implementation and a STREAM triad.
 
-Bytes moved per element: Adam and AdaDelta 56 (read x, g, two moments; write x,
-two moments), RMSProp 40, the triad ``a = b + s c`` 24.  Divide a time by the
-bytes to compare against the machine's memory bandwidth (``time_triad``).
+Bytes moved per element by a fused step: read x, g and the method's k moment
+buffers, write x and the k buffers: (3 + 2k) * 8 (Adam 56, RMSProp 40, GD 24).
+The STREAM triad ``a = b + s c`` moves 24.  Dividing each time by its bytes
+compares a step with the machine's memory bandwidth.
 """
 import numba
 import numpy as np
 
-from fastopt import optimizers
+from fastopt import _registry, optimizers
+from fastopt._textbook import textbook_step
 
-# Per element: arrays read + arrays written, times 8 bytes.
-BYTES_PER_ELEMENT = {"adam": 56, "rmsprop": 40, "triad": 24}
-
-
-def textbook_adam(x, g, m, v, t, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8):
-    """The notes' Adam, one NumPy expression per line."""
-    m[:] = b1 * m + (1 - b1) * g
-    v[:] = b2 * v + (1 - b2) * g ** 2
-    m_hat = m / (1 - b1 ** t)
-    v_hat = v / (1 - b2 ** t)
-    x -= lr * m_hat / (np.sqrt(v_hat) + eps)
+METHODS = list(_registry.METHODS)
+CLASSES = {cls.method: cls for cls in vars(optimizers).values()
+           if isinstance(cls, type) and issubclass(cls, optimizers.Optimizer)
+           and cls is not optimizers.Optimizer}
+SIZES = [10 ** 5, 10 ** 6, 10 ** 7]
+TRIAD_BYTES = 24
 
 
-def textbook_rmsprop(x, g, s, lr=1e-3, beta=0.9, eps=1e-8):
-    """The notes' RMSProp, one NumPy expression per line."""
-    s[:] = beta * s + (1 - beta) * g ** 2
-    x -= lr * g / (np.sqrt(s) + eps)
+def step_bytes(method):
+    """Bytes a fused step of ``method`` reads and writes per element."""
+    return (3 + 2 * _registry.METHODS[method].nslots) * 8
+
+
+def hyperparameters(method):
+    """The method's defaults, with lr = 1e-3 where it has no default."""
+    return {k: (1e-3 if v is None else v) for k, v in _registry.METHODS[method].hyper}
 
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
@@ -38,7 +39,7 @@ def triad(a, b, c, s):
 class FusedStep:
     """One update of n float64 parameters: fastopt's fused kernel vs textbook NumPy."""
 
-    params = ([10 ** 5, 10 ** 6, 10 ** 7], ["adam", "rmsprop"])
+    params = (SIZES, METHODS)
     param_names = ["n", "method"]
     number = 1
     repeat = (5, 20, 30.0)
@@ -47,29 +48,37 @@ class FusedStep:
         rng = np.random.default_rng(0)
         self.x = rng.standard_normal(n)
         self.g = rng.standard_normal(n)
-        self.m = np.zeros(n)
-        self.v = np.zeros(n)
-        self.t = 1
-        cls = {"adam": optimizers.Adam, "rmsprop": optimizers.RMSProp}[method]
-        self.opt = cls(self.x.copy())
+        self.h = hyperparameters(method)
+        self.state = [np.zeros(n) for _ in range(_registry.METHODS[method].nslots)]
+        self.opt = CLASSES[method](self.x.copy(), **self.h)
         self.opt.step(self.g)  # compile/load before timing
-        self.a = np.empty(n)
-        triad(self.a, self.x, self.g, 0.5)
 
     def time_fastopt(self, n, method):
         self.opt.step(self.g)
 
     def time_numpy(self, n, method):
-        if method == "adam":
-            textbook_adam(self.x, self.g, self.m, self.v, self.t)
-        else:
-            textbook_rmsprop(self.x, self.g, self.m)
-
-    def time_triad(self, n, method):
-        triad(self.a, self.x, self.g, 0.5)
+        textbook_step(method, self.x, self.g, self.state, self.h, 1)
 
     def peakmem_fastopt(self, n, method):
         self.opt.step(self.g)
 
     def peakmem_numpy(self, n, method):
-        self.time_numpy(n, method)
+        textbook_step(method, self.x, self.g, self.state, self.h, 1)
+
+
+class Triad:
+    """The memory-bandwidth yardstick for FusedStep (same sizes, same threading)."""
+
+    params = (SIZES,)
+    param_names = ["n"]
+    number = 1
+    repeat = (5, 20, 30.0)
+
+    def setup(self, n):
+        self.a = np.empty(n)
+        self.b = np.ones(n)
+        self.c = np.ones(n)
+        triad(self.a, self.b, self.c, 0.5)
+
+    def time_triad(self, n):
+        triad(self.a, self.b, self.c, 0.5)

@@ -37,19 +37,20 @@ def main():
     args = parser.parse_args()
     rep = 5 if args.quick else 15
 
-    print("Fused steps (median per step; per-byte ratio > 1 means faster per byte than the triad)")
+    print("Fused steps (median per step; per-byte ratio > 1: more bytes per second than the triad)")
     bench = bench_steps.FusedStep()
-    for n in bench.params[0]:
-        for method in bench.params[1]:
+    triad = bench_steps.Triad()
+    for n in bench_steps.SIZES:
+        triad.setup(n)
+        t_tr = median_time(lambda: triad.time_triad(n), rep)
+        print(f"  n={n:>9}  triad {t_tr * 1e3:8.3f} ms")
+        for method in bench_steps.METHODS:
             bench.setup(n, method)
             t_f = median_time(lambda: bench.time_fastopt(n, method), rep)
             t_np = median_time(lambda: bench.time_numpy(n, method), rep)
-            t_tr = median_time(lambda: bench.time_triad(n, method), rep)
-            per_byte = (t_tr / bench_steps.BYTES_PER_ELEMENT["triad"]) / (
-                t_f / bench_steps.BYTES_PER_ELEMENT[method])
-            print(f"  n={n:>9} {method:<8} fastopt {t_f * 1e3:8.3f} ms  numpy {t_np * 1e3:8.3f} ms"
-                  f"  triad {t_tr * 1e3:8.3f} ms   numpy/fastopt {t_np / t_f:5.1f}x"
-                  f"   per-byte vs triad {per_byte:4.2f}")
+            per_byte = (t_tr / bench_steps.TRIAD_BYTES) / (t_f / bench_steps.step_bytes(method))
+            print(f"    {method:<9} fastopt {t_f * 1e3:8.3f} ms  numpy {t_np * 1e3:8.3f} ms"
+                  f"   numpy/fastopt {t_np / t_f:5.1f}x   per-byte vs triad {per_byte:4.2f}")
 
     print("\nRosenbrock n=2, whole solve, same numba objective")
     rb = bench_minimize.RosenbrockSolve()

@@ -6,7 +6,7 @@ from fastopt import _registry
 from fastopt._kernels import steps
 from fastopt.optimizers import Optimizer
 import fastopt.optimizers as optimizers
-from reference import textbook_step
+from fastopt._textbook import textbook_step
 
 
 def assert_close(actual, desired, rtol=1e-12):

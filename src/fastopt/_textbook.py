@@ -1,13 +1,33 @@
-"""Plain NumPy transcriptions of the update rules (the references for the kernels).
+"""Plain NumPy transcriptions of the update rules.
 
 Written from the formulas in the lecture notes and the papers, one array
-expression per line, deliberately independent of the fused kernels.
+expression per line, deliberately independent of the fused kernels.  The tests
+check every kernel against ``textbook_step``; the benchmarks time it as the
+"textbook NumPy" peer of each fused step.
 """
 import numpy as np
 
 
 def textbook_step(name, x, g, state, h, t):
-    """Return (new_x, new_state) for method ``name``; ``h`` is a dict of hyperparameters."""
+    """One update of method ``name``, written as NumPy expressions.
+
+    Parameters
+    ----------
+    name : str
+        A registry method name.
+    x, g : ndarray, shape (n,)
+        Parameters and gradient (not modified).
+    state : list of ndarray
+        The method's moment buffers (not modified).
+    h : dict
+        Hyperparameters by name.
+    t : int
+        1-based step number (bias corrections use ``beta ** t``).
+
+    Returns
+    -------
+    (new_x, new_state)
+    """
     lr = h["lr"]
     if name == "gd":
         return x - lr * g, state
