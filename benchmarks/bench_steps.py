@@ -11,7 +11,7 @@ import numpy as np
 from fastopt import _registry, optimizers
 from fastopt._textbook import textbook_step
 
-METHODS = list(_registry.METHODS)
+METHODS = list(_registry.FIRST_ORDER)
 CLASSES = {cls.method: cls for cls in vars(optimizers).values()
            if isinstance(cls, type) and issubclass(cls, optimizers.Optimizer)
            and cls is not optimizers.Optimizer}

@@ -65,7 +65,7 @@ def test_line_search_with_separate_gradient_counts_evaluations():
         calls["g"] += 1
         return rosen_g(x)
 
-    res = fastopt.minimize(f, [-1.2, 1.0], jac=g, options={"maxiter": 50_000})
+    res = fastopt.minimize(f, [-1.2, 1.0], jac=g, method="gd", options={"maxiter": 50_000})
     assert res.success
     assert (res.nfev, res.njev) == (calls["f"], calls["g"])
     assert res.njev == res.nit + 1

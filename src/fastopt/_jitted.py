@@ -98,3 +98,33 @@ def _driver_args(fun, jac):
         return unused_fg, f, g, d.MODE_F_G
     mode = d.MODE_FD3 if jac == "3-point" else d.MODE_FD2
     return unused_fg, f, unused_g, mode
+
+
+def compiled_second_derivatives(hess, hessp, kind):
+    """``(hess, hessp, hess_mode)`` for the compiled curvature driver, or a reason it can't run.
+
+    Placeholders stand in for what is not given; a Python ``hess``/``hessp``
+    is the reason.
+    """
+    from ._kernels import curvature_driver as cd
+    from ._kernels.codes import HESS_DENSE, HESS_FD, HESS_PRODUCT, NEWTON
+
+    parts = [_address(cd.unused_hess, cd.HESS_SIG), _address(cd.unused_hessp, cd.HESSP_SIG)]
+    mode = HESS_FD
+    if kind == NEWTON and hess is not None:
+        if not is_jitted(hess):
+            return "hess is not numba-compiled"
+        parts[0] = _address(hess, cd.HESS_SIG)
+        if parts[0] is None:
+            return "hess must return a 2-D C-contiguous float64 array"
+        mode = HESS_DENSE
+    elif kind != NEWTON and hessp is not None:
+        if not is_jitted(hessp):
+            return "hessp is not numba-compiled"
+        parts[1] = _address(hessp, cd.HESSP_SIG)
+        if parts[1] is None:
+            return "hessp must return a 1-D C-contiguous float64 array"
+        mode = HESS_PRODUCT
+    elif kind != NEWTON and hess is not None:
+        return "newton-cg on the compiled path takes hessp, not hess"
+    return parts[0], parts[1], mode

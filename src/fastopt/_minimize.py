@@ -6,7 +6,8 @@ import numpy as np
 from scipy.optimize import OptimizeWarning
 
 from . import _registry
-from ._drivers import run_python, wrap_callback
+from ._drivers import _Table, run_python, wrap_callback
+from ._hess_inv import LbfgsInverseHessian
 from ._jitted import compiled_objective
 from ._objective import Objective, normalize_jac
 from ._result import make_result
@@ -36,7 +37,7 @@ def _check_int(name, value, low):
     return int(value)
 
 
-def _solver_options(spec, options, tol):
+def _solver_options(spec, options, tol, n):
     """Split ``options`` into (hyper dict, maxiter, gtol, disp), warning on unknown keys."""
     if options is None:
         options = {}
@@ -46,14 +47,14 @@ def _solver_options(spec, options, tol):
     if unknown:
         warnings.warn("Unknown solver options: " + ", ".join(unknown),
                       OptimizeWarning, stacklevel=3)
-    maxiter = _check_int("maxiter", options.get("maxiter", spec.defaults["maxiter"]), 0)
+    maxiter = _check_int("maxiter", options.get("maxiter", spec.maxiter(n)), 0)
     gtol = options.get("gtol", spec.defaults["gtol"] if tol is None else tol)
     if isinstance(gtol, bool) or not isinstance(gtol, numbers.Real) or not gtol >= 0:
         raise ValueError(f"gtol (or tol) must be a non-negative number, got {gtol!r}")
     disp = options.get("disp", False)
     if not isinstance(disp, (bool, numbers.Integral)):
         raise TypeError(f"option 'disp' must be a bool or int, got {type(disp).__name__}")
-    hyper = {k: v for k, v in options.items() if k in spec.hyper_names}
+    hyper = {k: v for k, v in options.items() if k in spec.hyper_names or k == "line_search"}
     return hyper, maxiter, float(gtol), int(disp)
 
 
@@ -137,7 +138,15 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
     if tol is not None and (isinstance(tol, bool) or not isinstance(tol, numbers.Real)):
         raise TypeError(f"tol must be a number or None, got {type(tol).__name__}")
     report = wrap_callback(callback)
-    given, maxiter, gtol, disp = _solver_options(spec, options, tol)
+    given, maxiter, gtol, disp = _solver_options(spec, options, tol, x.size)
+    search = given.pop("line_search", "armijo")
+    if search not in ("armijo", "wolfe"):
+        raise ValueError(f"option 'line_search' must be 'armijo' or 'wolfe', got {search!r}")
+    if spec.kind is not None or search == "wolfe":
+        if "lr" in given:
+            raise ValueError("option 'line_search' applies only when no 'lr' is given")
+        return _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report,
+                                   given, maxiter, gtol, disp)
     hyper, line_search = _registry.resolve_hyper(spec, given)
 
     compiled = None
@@ -156,3 +165,84 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
     x, f, g, nit, status = run_python(obj, spec.kernel_id, spec.nslots, x, hyper,
                                       line_search, maxiter, gtol, report, disp)
     return make_result(x, f, g, nit, obj.nfev, obj.njev, status)
+
+
+def _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report, given, maxiter, gtol, disp):
+    """bfgs, l-bfgs, newton, newton-cg and gd with a Wolfe search: ``curvature.solve``."""
+    from ._kernels import curvature
+    from ._kernels.codes import BFGS, LBFGS, NEWTON, NEWTON_CG, STEEPEST
+
+    kind = STEEPEST if spec.kind is None else spec.kind
+    values = {name: _registry.check_hyper(name, given.get(name, default))
+              for name, default in _registry.METHODS["l-bfgs"].hyper}
+    if not values["c1"] < values["c2"]:
+        raise ValueError(f"options must satisfy 0 < c1 < c2 < 1, got c1={values['c1']}, "
+                         f"c2={values['c2']}")
+    ftol = values["ftol"] if kind == LBFGS else 0.0
+    params = np.array([gtol, ftol, values["c1"], values["c2"], values["maxls"]])
+    maxcor = int(values["maxcor"])
+    newton_like = kind in (NEWTON, NEWTON_CG)
+    if newton_like and not (jac is True or callable(jac)):
+        raise ValueError(f"method {spec.name!r} needs the gradient: pass jac=True or a function")
+    if isinstance(hess, str):
+        if hess not in ("2-point", "3-point"):
+            raise ValueError(f"hess must be a callable, '2-point' or '3-point', got {hess!r}")
+        hess = None  # finite differences of the gradient, the default
+    for name, given_fn in (("hess", hess), ("hessp", hessp)):
+        if given_fn is not None and not callable(given_fn):
+            raise TypeError(f"{name} must be callable, got {type(given_fn).__name__}")
+    if kind == NEWTON and hess is None and hessp is not None:
+        raise ValueError("method 'newton' factors the Hessian: pass hess, "
+                         "or use method='newton-cg' with hessp")
+
+    compiled = None
+    if report is None and not disp and not args:
+        compiled = compiled_objective(fun, jac)
+        if compiled is not None and not isinstance(compiled, str):
+            from ._jitted import compiled_second_derivatives
+            second = compiled_second_derivatives(hess, hessp, kind)
+            compiled = second if isinstance(second, str) else compiled[:3] + second[:2] + (
+                compiled[3], second[2])
+        if isinstance(compiled, str):
+            warnings.warn(f"running the Python driver: {compiled}", OptimizeWarning, stacklevel=3)
+            compiled = None
+    if compiled is not None:
+        from ._kernels.curvature_driver import run
+        out = run(*compiled, kind, x, params, maxiter, maxcor)
+    else:
+        if kind == NEWTON_CG and hessp is None and hess is not None:
+            hessp = _product_from_hess(hess)
+        obj = Objective(fun, jac, args, x.size, hess if kind == NEWTON else None,
+                        hessp if kind == NEWTON_CG else None)
+        table = _Table(disp) if disp else None
+        out = curvature.solve(obj, kind, x, params, maxiter, maxcor, _reporter(report, table))
+        if table:
+            table.row(out[3], out[4][0], out[1], np.abs(out[2]).max(), force=True)
+            table.summary(out[5], out[1], out[3], out[4][0], out[4][1])
+    x, f, g, nit, counts, status, S, Y, rho, head, count, gamma, H = out
+    extra = {}
+    if kind == BFGS:
+        extra["hess_inv"] = H
+    elif kind == LBFGS:
+        extra["hess_inv"] = LbfgsInverseHessian(S, Y, rho, head, count, gamma)
+    elif newton_like:
+        extra["nhev"] = int(counts[2])
+    return make_result(x, f, g, nit, counts[0], counts[1], status, **extra)
+
+
+def _product_from_hess(hess):
+    def hessp(x, p, *args):
+        return np.asarray(hess(x, *args), dtype=np.float64) @ p
+    return hessp
+
+
+def _reporter(report, table):
+    """The Python driver's per-iteration hook: a ``disp`` row and the callback."""
+    if report is None and table is None:
+        return None
+
+    def reporter(nit, x, f, gmax, counts):
+        if table:
+            table.row(nit, counts[0], f, gmax)
+        return report is not None and report(x, f)
+    return reporter

@@ -3,6 +3,7 @@ import numpy as np
 
 from ._fdiff import as_real_scalar, fd_steps
 from ._kernels._fdiff import fd_gradient
+from ._kernels.codes import HESS_DENSE, HESS_FD, HESS_PRODUCT
 
 FD_SCHEMES = ("2-point", "3-point")
 
@@ -27,9 +28,12 @@ class Objective:
         As given to ``minimize`` (``jac`` already normalised).
     n : int
         Number of parameters.
+
+    hess, hessp : callable, optional
+        Second derivatives for the newton methods.
     """
 
-    def __init__(self, fun, jac, args, n):
+    def __init__(self, fun, jac, args, n, hess=None, hessp=None):
         self.fun = fun
         self.jac = jac
         self.args = args
@@ -37,6 +41,15 @@ class Objective:
         self.fused = jac is True
         self.nfev = 0
         self.njev = 0
+        self.nhev = 0
+        self._hess = hess
+        self._hessp = hessp
+        if hessp is not None:
+            self.hess_mode = HESS_PRODUCT
+        elif hess is not None:
+            self.hess_mode = HESS_DENSE
+        else:
+            self.hess_mode = HESS_FD
 
     def _vector(self, g):
         g = np.array(g, dtype=np.float64)  # a copy: the caller may reuse its buffer
@@ -61,6 +74,22 @@ class Objective:
 
     def _fd_value(self, x):
         return as_real_scalar(self.fun(x, *self.args), "fun")
+
+    def hess(self, x):
+        """The Hessian at ``x`` as an (n, n) float64 array."""
+        self.nhev += 1
+        H = np.array(self._hess(x, *self.args), dtype=np.float64)
+        if H.shape != (self.n, self.n):
+            raise ValueError(f"hess returned shape {H.shape}, expected ({self.n}, {self.n})")
+        return H
+
+    def hessp(self, x, p):
+        """The Hessian at ``x`` times ``p``."""
+        self.nhev += 1
+        out = np.array(self._hessp(x, p, *self.args), dtype=np.float64)
+        if out.shape != (self.n,):
+            raise ValueError(f"hessp returned shape {out.shape}, expected ({self.n},)")
+        return out
 
     def value_and_grad(self, x):
         """(f(x), g(x))."""

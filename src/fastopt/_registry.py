@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._kernels import codes
+
 # (low, high, low_inclusive, high_inclusive) per hyperparameter name.
 _RANGES = {
     "lr": (0.0, np.inf, False, False),
@@ -17,7 +19,12 @@ _RANGES = {
     "beta2": (0.0, 1.0, True, False),
     "rho": (0.0, 1.0, True, False),
     "eps": (0.0, np.inf, True, False),
+    "c1": (0.0, 1.0, False, False),
+    "c2": (0.0, 1.0, False, False),
+    "ftol": (0.0, np.inf, True, False),
 }
+#: Options that are counts, with their least allowed value.
+_INTEGER_OPTIONS = {"maxcor": 1, "maxls": 1}
 
 
 @dataclass(frozen=True)
@@ -36,13 +43,18 @@ class Method:
     reference : str
         The paper the kernel follows.
     line_search : bool
-        With no ``lr``, steps come from an Armijo backtracking line search.
+        With no ``lr``, steps come from an Armijo backtracking line search
+        (first-order methods; ``options['line_search'] = 'wolfe'`` takes the
+        strong-Wolfe search of the curvature methods instead).
     supports_bounds : bool
         Whether ``bounds`` are honoured (no first-order method does).
     uses_hessian : bool
         Whether ``hess``/``hessp`` are used (otherwise passing them warns).
     defaults : dict
-        Default ``maxiter`` and ``gtol``.
+        Default ``maxiter`` (an int, or ``"200n"``: 200 per parameter) and ``gtol``.
+    kind : int or None
+        For the curvature methods (``_kernels/curvature.py``), the direction
+        rule; None for the fused first-order methods (``_kernels/steps.py``).
     """
 
     name: str
@@ -53,6 +65,12 @@ class Method:
     supports_bounds: bool = False
     uses_hessian: bool = False
     defaults: dict = field(default_factory=lambda: {"maxiter": 10000, "gtol": 1e-5})
+    kind: int = None
+
+    def maxiter(self, n):
+        """Default iteration limit for ``n`` parameters."""
+        value = self.defaults["maxiter"]
+        return 200 * n if value == "200n" else value
 
     @property
     def kernel_id(self):
@@ -66,9 +84,16 @@ class Method:
             raise ValueError(f"{self.name}: only a stateless method can take a line search")
         # Derived once: these are read on every minimize call.
         names = tuple(name for name, _ in self.hyper)
+        extra = ("line_search",) if self.line_search else ()
         object.__setattr__(self, "hyper_names", names)
-        object.__setattr__(self, "option_names", frozenset(names + ("maxiter", "gtol", "disp")))
+        object.__setattr__(self, "option_names",
+                           frozenset(names + extra + ("maxiter", "gtol", "disp")))
 
+
+#: Line-search options of the curvature methods (scipy's c1, c2 and L-BFGS-B's maxls).
+_WOLFE = (("c1", 1e-4), ("c2", 0.9), ("maxls", 20))
+#: L-BFGS-B's default factr * eps.
+_FTOL = 1e7 * np.finfo(np.float64).eps
 
 _ADAM_LIKE = (("lr", None), ("beta1", 0.9), ("beta2", 0.999), ("eps", 1e-8))
 
@@ -95,10 +120,36 @@ METHODS = {m.name: m for m in [
     Method("adamax", _adam_like(2e-3), 2, "Kingma and Ba (2015), ICLR, Algorithm 2"),
     Method("nadam", _adam_like(2e-3), 2, "Dozat (2016), ICLR workshop"),
     Method("amsgrad", _adam_like(1e-3), 3, "Reddi, Kale and Kumar (2018), ICLR"),
+    # Curvature methods: strong-Wolfe line search (More and Thuente 1994).
+    Method("bfgs", _WOLFE, 0,
+           "Nocedal and Wright (2006), Numerical Optimization, Alg. 6.1 and eq. (6.20)",
+           defaults={"maxiter": "200n", "gtol": 1e-5}, kind=codes.BFGS),
+    Method("l-bfgs", (("maxcor", 10), ("ftol", _FTOL)) + _WOLFE, 0,
+           "Nocedal and Wright (2006), Numerical Optimization, Alg. 7.4-7.5; "
+           "Liu and Nocedal (1989), Math. Programming 45",
+           defaults={"maxiter": 15000, "gtol": 1e-5}, kind=codes.LBFGS),
+    Method("newton", _WOLFE, 0,
+           "Nocedal and Wright (2006), Numerical Optimization, Alg. 3.3 "
+           "(Cholesky with added multiple of the identity)",
+           uses_hessian=True, defaults={"maxiter": "200n", "gtol": 1e-5},
+           kind=codes.NEWTON),
+    Method("newton-cg", _WOLFE, 0,
+           "Nocedal and Wright (2006), Numerical Optimization, Alg. 7.1 "
+           "(line-search Newton-CG)",
+           uses_hessian=True, defaults={"maxiter": "200n", "gtol": 1e-5},
+           kind=codes.NEWTON_CG),
 ]}
 
-#: Used when ``method=None``.
-DEFAULT_METHOD = "gd"
+#: The fused first-order methods (``_kernels/steps.py``), in registry order.
+FIRST_ORDER = tuple(name for name, m in METHODS.items() if m.kind is None)
+#: The curvature methods (``_kernels/curvature.py``).
+CURVATURE = tuple(name for name, m in METHODS.items() if m.kind is not None)
+
+#: Other names accepted for a method (scipy's spellings).
+ALIASES = {"lbfgs": "l-bfgs", "l-bfgs-b": "l-bfgs"}
+
+#: Used when ``method=None``: scipy's default for unconstrained problems.
+DEFAULT_METHOD = "bfgs"
 
 
 def lookup(method):
@@ -108,6 +159,7 @@ def lookup(method):
     if not isinstance(method, str):
         raise TypeError(f"method must be a string or None, got {type(method).__name__}")
     key = method.lower()
+    key = ALIASES.get(key, key)
     if key not in METHODS:
         raise ValueError(f"Unknown method {method!r}; valid methods are: "
                          + ", ".join(repr(m) for m in METHODS))
@@ -116,6 +168,12 @@ def lookup(method):
 
 def check_hyper(name, value):
     """Validate one hyperparameter value; return it as a Python float."""
+    if name in _INTEGER_OPTIONS:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"option {name!r} must be an integer, got {type(value).__name__}")
+        if value < _INTEGER_OPTIONS[name]:
+            raise ValueError(f"option {name!r} must be >= {_INTEGER_OPTIONS[name]}, got {value}")
+        return float(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"option {name!r} must be a real number, got {type(value).__name__}")
     value = float(value)

@@ -5,12 +5,13 @@ from scipy.optimize import OptimizeResult
 
 
 class Status(enum.IntEnum):
-    """Why a run stopped.  ``success`` is true for ``SUCCESS`` only."""
+    """Why a run stopped.  ``success`` is true for ``SUCCESS`` and ``FTOL``."""
 
     SUCCESS = 0
     MAXITER = 1
     NONFINITE = 2
     LINESEARCH = 3
+    FTOL = 4
     CALLBACK = 99
 
 
@@ -19,14 +20,16 @@ MESSAGES = {
     Status.MAXITER: "Maximum number of iterations has been exceeded.",
     Status.NONFINITE: "NaN or inf in the objective or gradient; "
                       "x is the last iterate where both were finite.",
-    Status.LINESEARCH: "Line search failed: no step satisfied the Armijo condition.",
+    Status.LINESEARCH: "Line search failed: no acceptable step along the search direction.",
+    Status.FTOL: "Optimization terminated successfully (relative reduction of f <= ftol).",
     Status.CALLBACK: "`callback` raised `StopIteration`.",
 }
 
 
-def make_result(x, f, g, nit, nfev, njev, status):
-    """Build scipy's ``OptimizeResult`` from a driver's raw outputs."""
+def make_result(x, f, g, nit, nfev, njev, status, **extra):
+    """Build scipy's ``OptimizeResult`` from a driver's raw outputs (plus ``extra`` fields)."""
     status = Status(status)
     return OptimizeResult(x=x, fun=float(f), jac=g, nit=int(nit), nfev=int(nfev),
                           njev=int(njev), status=int(status),
-                          success=status == Status.SUCCESS, message=MESSAGES[status])
+                          success=status in (Status.SUCCESS, Status.FTOL),
+                          message=MESSAGES[status], **extra)

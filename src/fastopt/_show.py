@@ -33,7 +33,8 @@ def show_options(method=None, disp=True):
             shown = "None (Armijo line search)" if default is None else f"{default:g}"
             lines.append(f"    {name} = {shown}")
         for name, default in spec.defaults.items():
-            lines.append(f"    {name} = {default:g}")
+            shown = "200 * n" if default == "200n" else f"{default:g}"
+            lines.append(f"    {name} = {shown}")
         lines.append("    disp = False")
         blocks.append("\n".join(lines))
     text = "\n\n".join(blocks)
