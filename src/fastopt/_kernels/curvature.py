@@ -209,8 +209,17 @@ def fd_hessian(obj, x, g, H, counts):
 
 @twin
 def fd_hessp(obj, x, g, p, counts):
-    """``(g(x + h p) - g(x)) / h``, with ``h`` relative to ``|x|`` and ``|p|``."""
-    h = _SQRT_EPS * (1.0 + math.sqrt(dot(x, x))) / math.sqrt(dot(p, p))
+    """``(g(x + h p) - g(x)) / h``.
+
+    ``h`` moves no coordinate by more than ``sqrt(eps) max(1, |x_i|)``, the
+    step ``fd_hessian`` takes along each axis: a step scaled by the norms of
+    ``x`` and ``p`` alone is far too long for the small coordinates of a
+    badly scaled problem (MGH's Meyer).
+    """
+    ratio = 0.0
+    for i in range(x.size):
+        ratio = max(ratio, abs(p[i]) / max(1.0, abs(x[i])))
+    h = _SQRT_EPS / ratio
     _, gp = evaluate(obj, x + h * p, counts)
     return (gp - g) / h
 
@@ -310,6 +319,7 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
     f_prev = f
     status = -1
     fresh = True  # no curvature information yet: at the start and after a restart
+    restart = False  # the last line search failed: take one steepest-descent step
     if not (math.isfinite(f) and math.isfinite(gmax)):
         status = NONFINITE
     while status < 0:
@@ -320,13 +330,14 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
             status = MAXITER
             break
 
-        if kind == LBFGS:
+        if kind == BFGS and fresh:
+            bfgs.set_identity(H, 1.0)
+        if restart or kind == STEEPEST or (kind == BFGS and fresh):
+            d[:] = -g
+        elif kind == LBFGS:
             two_loop(g, S, Y, rho, alpha, head, count, gamma, d)
         elif kind == BFGS:
-            if fresh:
-                bfgs.set_identity(H, 1.0)
-                d[:] = -g
-            # otherwise d = -H g was left by the last update
+            pass  # d = -H g was left by the last update
         elif kind == NEWTON:
             if hess_mode(obj) == HESS_DENSE:
                 hessian(obj, x, H, counts)
@@ -335,10 +346,8 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
             if newton.damped_newton_direction(H, g, L, d) < 0.0:
                 status = NONFINITE
                 break
-        elif kind == NEWTON_CG:
-            newton_cg_direction(obj, x, g, d, counts)
         else:
-            d[:] = -g
+            newton_cg_direction(obj, x, g, d, counts)
         dg = dot(g, d)
         if not dg < 0.0:
             # Rounding has spoiled the curvature information: start afresh
@@ -349,14 +358,12 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
             count = 0
             gamma = 1.0
 
-        if kind == NEWTON or kind == NEWTON_CG:
-            stp = 1.0
-        elif fresh:
+        if restart or (fresh and kind != NEWTON and kind != NEWTON_CG):
             stp = 1.0 / math.sqrt(-dg if kind == STEEPEST else dot(d, d))
         elif kind == STEEPEST:
             stp = 2.0 * (f - f_prev) / dg  # N&W (3.60)
         else:
-            stp = 1.0
+            stp = 1.0  # the quasi-Newton and Newton steps are scaled
 
         stp = wolfe.start(ws, f, dg, stp, c1, c2, maxls)
         while True:
@@ -370,10 +377,12 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
             task != wolfe.WARN_NONFINITE and f_new < f and f_new <= f + c1 * stp * dg)
         gmax_new = inf_norm(g_new)
         if not (accepted and math.isfinite(gmax_new)):
-            if fresh:
+            if restart or kind == STEEPEST:
                 status = LINESEARCH
                 break
+            # Forget the curvature information and retry along -g.
             fresh = True
+            restart = True
             count = 0
             gamma = 1.0
             continue
@@ -401,6 +410,7 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
         gmax = gmax_new
         nit += 1
         fresh = False
+        restart = False
         if gmax > gtol and ftol > 0.0 and f_prev - f <= ftol * max(abs(f_prev), abs(f), 1.0):
             status = FTOL
         if report(reporter, nit, x, f, gmax, counts):
