@@ -121,9 +121,12 @@ METHODS = {m.name: m for m in [
     Method("nadam", _adam_like(2e-3), 2, "Dozat (2016), ICLR workshop"),
     Method("amsgrad", _adam_like(1e-3), 3, "Reddi, Kale and Kumar (2018), ICLR"),
     # Curvature methods: strong-Wolfe line search (More and Thuente 1994).
+    # gtol 1e-7 where scipy has 1e-5: on the development set of classic
+    # problems (fastopt.classic) it takes bfgs from 22 to all 24 known minima
+    # for 8% more evaluations -- the project's "more accurate by default".
     Method("bfgs", _WOLFE, 0,
            "Nocedal and Wright (2006), Numerical Optimization, Alg. 6.1 and eq. (6.20)",
-           defaults={"maxiter": "200n", "gtol": 1e-5}, kind=codes.BFGS),
+           defaults={"maxiter": "200n", "gtol": 1e-7}, kind=codes.BFGS),
     Method("l-bfgs", (("maxcor", 10), ("ftol", _FTOL)) + _WOLFE, 0,
            "Nocedal and Wright (2006), Numerical Optimization, Alg. 7.4-7.5; "
            "Liu and Nocedal (1989), Math. Programming 45",

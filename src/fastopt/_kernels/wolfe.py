@@ -30,7 +30,8 @@ from ._jit import kernel
 EVALUATE = 0
 CONVERGED = 1
 #: Warnings: the search cannot make progress; ``ws[STP]`` is the last step evaluated.
-WARN_ROUNDING = 2   # rounding errors prevent progress
+WARN_ROUNDING = 2   # rounding errors prevent progress (or the decrease asked for
+                    # is below the resolution of f)
 WARN_XTOL = 3       # the interval of uncertainty is below XTOL
 WARN_STPMAX = 4     # the step is at its upper bound
 WARN_STPMIN = 5     # the step is at its lower bound
@@ -40,6 +41,8 @@ WARN_NONFINITE = 7  # non-finite values persist however small the step
 #: Relative width of the interval of uncertainty below which the search stops
 #: (MINPACK-2's value in L-BFGS-B): the trial then goes back to the best point.
 XTOL = 0.1
+#: Machine epsilon: the resolution of f relative to its size.
+EPS = np.finfo(np.float64).eps
 #: Bounds on the step: the ones L-BFGS-B uses for an unconstrained problem.
 STPMIN = 0.0
 STPMAX = 1e10
@@ -125,6 +128,10 @@ def next_step(ws, f, g):
         return WARN_STPMIN
     if ws[NEVAL] >= ws[MAXLS]:
         return WARN_MAXLS
+    if f > ftest and -stp * ginit <= EPS * abs(finit):
+        # The decrease asked for is below the resolution of f: shorter steps
+        # cannot be told apart by their values.
+        return WARN_ROUNDING
 
     stx = ws[STX]
     sty = ws[STY]

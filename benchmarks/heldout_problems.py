@@ -1,0 +1,953 @@
+"""Held-out unconstrained test problems for benchmarking the quasi-Newton solvers.
+
+Forty-four classic problems with standard starting points and known minimum
+values, used only by the benchmarks that compare fastopt's quasi-Newton solvers
+with ``scipy.optimize.minimize`` (BFGS, L-BFGS-B).  They are *held out*: none is
+in the development set (Moré, Garbow & Hillstrom problems 1-18, 20, 21, 22), so
+solver settings tuned on that set can be judged here.
+
+Sources
+-------
+[MGH]  J. J. Moré, B. S. Garbow and K. E. Hillstrom, "Testing unconstrained
+       optimization software", ACM Trans. Math. Software 7(1):17-41, 1981.
+       Problems 19 and 23-35 (27 entries; the variable-dimension ones at two
+       sizes).  Objectives are ``f = sum_i f_i(x)^2`` exactly as in the paper
+       (no factor 1/2).  Where a CUTE SIF version of an MGH problem differs
+       (OSBORNEB shifts t_i, ARGTRIG weights sin x_i by i, BROYDNBD starts at
+       +1), the paper is followed.
+[CUTE] I. Bongartz, A. R. Conn, N. I. M. Gould and Ph. L. Toint, "CUTE:
+       Constrained and unconstrained testing environment", ACM Trans. Math.
+       Software 21(1):123-160, 1995, and its SIF files (CUTEst), which give
+       each problem's definition, its standard start and, where known, its
+       solution value (``SOLTN``).  Seventeen entries.
+[A08]  N. Andrei, "An unconstrained optimization test functions collection",
+       Advanced Modeling and Optimization 10(1):147-161, 2008, which restates
+       most of the CUTE problems used here.  Where it differs from the SIF file
+       the SIF file is followed and the difference is noted on the problem.
+
+The original sources of the CUTE problems are named in each ``source`` field:
+Conn, Gould, Lescrenier & Toint (Report 88/4, FUNDP Namur, 1988); Toint (Report
+83/4, FUNDP Namur, 1983); Buckley (TR 1989CS-3, Dalhousie, 1989); Dixon & Maany
+(TR 206, Hatfield Polytechnic, 1988); Li (1990); Shanno (1978); Dennis &
+Schnabel (1983).
+
+Minimum values
+--------------
+``fmins`` lists the known minimum values, the global one first; a second value
+is given only where a source documents a local minimum: Brown almost-linear
+(f = 1, MGH), Chebyquad n = 10 (MGH's 6.50395e-3, with CUTE's lower 4.772713e-3
+as the global minimum) and Trigonometric n = 10 (2.79506e-5, documented by the
+gonum library's ``optimize/functions``).  Zero minima, and the other values
+noted as exact on the problem, are exact.  The sources print nonzero minima to
+four to seven significant digits; those are recorded here to ten, computed for
+this module (scipy BFGS, L-BFGS-B, trust-exact and Newton-CG with
+finite-difference Hessians, from the standard start and from multistarts, all
+agreeing to thirteen digits at the best point found, no lower value found), and
+each agrees with the printed value to the digits printed.  ENGVAL1 (n = 50)
+has no printed value; its minimum was established the same way.
+
+Use
+---
+Each ``Problem.fg`` is a ``numba.njit(cache=True)`` function taking a 1-D
+float64 C-contiguous array and returning ``(f, g)``, ``g`` a new array holding
+the exact analytic gradient (pass ``jac=True``).  The dimension is read from the
+argument, so ``fg`` must be called with arrays of length ``Problem.n``.
+Compilation happens on first call.  ``Problem.reached(f)`` tells whether a final
+objective value is one of the known minima.
+"""
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+__all__ = ["Problem", "PROBLEMS"]
+
+_jit = numba.njit(cache=True)
+
+
+# ---------------------------------------------------------------------------
+# Moré, Garbow & Hillstrom (1981)
+# ---------------------------------------------------------------------------
+
+# MGH #19 Osborne 2 data: y_i, i = 1..65, at t_i = (i - 1) / 10.
+_OSBORNE2_Y = np.array([
+    1.366, 1.191, 1.112, 1.013, 0.991, 0.885, 0.831, 0.847, 0.786, 0.725,
+    0.746, 0.679, 0.608, 0.655, 0.616, 0.606, 0.602, 0.626, 0.651, 0.724,
+    0.649, 0.649, 0.694, 0.644, 0.624, 0.661, 0.612, 0.558, 0.533, 0.495,
+    0.500, 0.423, 0.395, 0.375, 0.372, 0.391, 0.396, 0.405, 0.428, 0.429,
+    0.523, 0.562, 0.607, 0.653, 0.672, 0.708, 0.633, 0.668, 0.645, 0.632,
+    0.591, 0.559, 0.597, 0.625, 0.739, 0.710, 0.729, 0.720, 0.636, 0.581,
+    0.428, 0.292, 0.162, 0.098, 0.054])
+
+
+@_jit
+def _osborne2(x):
+    """f = sum_i (y_i - x1 e^(-t_i x5) - sum_k x_k e^(-(t_i - x_(k+7))^2 x_(k+4)))^2, k = 2..4."""
+    g = np.zeros(11)
+    f = 0.0
+    for i in range(65):
+        t = 0.1 * i
+        e1 = np.exp(-t * x[4])
+        d2 = t - x[8]
+        d3 = t - x[9]
+        d4 = t - x[10]
+        e2 = np.exp(-d2 * d2 * x[5])
+        e3 = np.exp(-d3 * d3 * x[6])
+        e4 = np.exp(-d4 * d4 * x[7])
+        r = _OSBORNE2_Y[i] - (x[0] * e1 + x[1] * e2 + x[2] * e3 + x[3] * e4)
+        f += r * r
+        r2 = 2.0 * r
+        g[0] -= r2 * e1
+        g[1] -= r2 * e2
+        g[2] -= r2 * e3
+        g[3] -= r2 * e4
+        g[4] += r2 * x[0] * t * e1
+        g[5] += r2 * x[1] * d2 * d2 * e2
+        g[6] += r2 * x[2] * d3 * d3 * e3
+        g[7] += r2 * x[3] * d4 * d4 * e4
+        g[8] -= r2 * x[1] * e2 * 2.0 * d2 * x[5]
+        g[9] -= r2 * x[2] * e3 * 2.0 * d3 * x[6]
+        g[10] -= r2 * x[3] * e4 * 2.0 * d4 * x[7]
+    return f, g
+
+
+@_jit
+def _penalty1(x):
+    """f = a sum_i (x_i - 1)^2 + (sum_j x_j^2 - 1/4)^2, a = 1e-5."""
+    n = x.shape[0]
+    a = 1e-5
+    s = 0.0
+    f = 0.0
+    for j in range(n):
+        s += x[j] * x[j]
+        f += a * (x[j] - 1.0) ** 2
+    q = s - 0.25
+    f += q * q
+    g = np.empty(n)
+    for j in range(n):
+        g[j] = 2.0 * a * (x[j] - 1.0) + 4.0 * q * x[j]
+    return f, g
+
+
+@_jit
+def _penalty2(x):
+    """MGH #24: (x_1 - 0.2)^2, exponential pairs weighted by a = 1e-5, and (sum_j (n-j+1)
+    x_j^2 - 1)^2."""
+    n = x.shape[0]
+    a = 1e-5
+    g = np.zeros(n)
+    e = np.exp(x / 10.0)
+    em = np.exp(-0.1)
+    r1 = x[0] - 0.2
+    f = r1 * r1
+    g[0] += 2.0 * r1
+    for i in range(1, n):                  # MGH i = 2..n (1-based)
+        y = np.exp((i + 1) / 10.0) + np.exp(i / 10.0)
+        r = e[i] + e[i - 1] - y
+        f += a * r * r
+        g[i] += 2.0 * a * r * e[i] / 10.0
+        g[i - 1] += 2.0 * a * r * e[i - 1] / 10.0
+        q = e[i] - em                      # MGH i = n+1..2n-1 uses x_2..x_n
+        f += a * q * q
+        g[i] += 2.0 * a * q * e[i] / 10.0
+    s = 0.0
+    for j in range(n):
+        s += (n - j) * x[j] * x[j]
+    s -= 1.0
+    f += s * s
+    for j in range(n):
+        g[j] += 4.0 * s * (n - j) * x[j]
+    return f, g
+
+
+@_jit
+def _vardim(x):
+    """f = sum_j (x_j - 1)^2 + s^2 + s^4, s = sum_j j (x_j - 1)."""
+    n = x.shape[0]
+    f = 0.0
+    s = 0.0
+    for j in range(n):
+        f += (x[j] - 1.0) ** 2
+        s += (j + 1) * (x[j] - 1.0)
+    s2 = s * s
+    f += s2 + s2 * s2
+    c = 2.0 * s + 4.0 * s2 * s
+    g = np.empty(n)
+    for j in range(n):
+        g[j] = 2.0 * (x[j] - 1.0) + c * (j + 1)
+    return f, g
+
+
+@_jit
+def _trigonometric(x):
+    """f = sum_i (n - sum_j cos x_j + i (1 - cos x_i) - sin x_i)^2."""
+    n = x.shape[0]
+    c = np.cos(x)
+    s = np.sin(x)
+    sc = 0.0
+    for j in range(n):
+        sc += c[j]
+    r = np.empty(n)
+    f = 0.0
+    sr = 0.0
+    for i in range(n):
+        r[i] = n - sc + (i + 1) * (1.0 - c[i]) - s[i]
+        f += r[i] * r[i]
+        sr += r[i]
+    g = np.empty(n)
+    for j in range(n):
+        g[j] = 2.0 * (s[j] * sr + r[j] * ((j + 1) * s[j] - c[j]))
+    return f, g
+
+
+@_jit
+def _brown_almost_linear(x):
+    """f = sum_{i<n} (x_i + sum_j x_j - (n + 1))^2 + (prod_j x_j - 1)^2."""
+    n = x.shape[0]
+    s = 0.0
+    for j in range(n):
+        s += x[j]
+    # products of all x_k but x_j, without division (x_j may be 0)
+    pre = np.empty(n + 1)
+    suf = np.empty(n + 1)
+    pre[0] = 1.0
+    suf[n] = 1.0
+    for j in range(n):
+        pre[j + 1] = pre[j] * x[j]
+        suf[n - 1 - j] = suf[n - j] * x[n - 1 - j]
+    rn = pre[n] - 1.0
+    f = rn * rn
+    r = np.empty(n - 1)
+    sr = 0.0
+    for i in range(n - 1):
+        r[i] = x[i] + s - (n + 1.0)
+        f += r[i] * r[i]
+        sr += r[i]
+    g = np.empty(n)
+    for j in range(n):
+        gj = sr + rn * pre[j] * suf[j + 1]
+        if j < n - 1:
+            gj += r[j]
+        g[j] = 2.0 * gj
+    return f, g
+
+
+@_jit
+def _discrete_boundary_value(x):
+    """f = sum_i (2 x_i - x_(i-1) - x_(i+1) + h^2 (x_i + t_i + 1)^3 / 2)^2, x_0 = x_(n+1) = 0."""
+    n = x.shape[0]
+    h = 1.0 / (n + 1)
+    r = np.empty(n)
+    d = np.empty(n)
+    f = 0.0
+    for i in range(n):
+        u = x[i] + (i + 1) * h + 1.0
+        left = x[i - 1] if i > 0 else 0.0
+        right = x[i + 1] if i < n - 1 else 0.0
+        r[i] = 2.0 * x[i] - left - right + 0.5 * h * h * u * u * u
+        d[i] = 2.0 + 1.5 * h * h * u * u
+        f += r[i] * r[i]
+    g = np.empty(n)
+    for j in range(n):
+        gj = r[j] * d[j]
+        if j > 0:
+            gj -= r[j - 1]
+        if j < n - 1:
+            gj -= r[j + 1]
+        g[j] = 2.0 * gj
+    return f, g
+
+
+@_jit
+def _discrete_integral_equation(x):
+    """MGH #29: residuals x_i + h/2 [(1 - t_i) sum_{j<=i} t_j u_j^3 + t_i sum_{j>i} (1 - t_j)
+    u_j^3]."""
+    n = x.shape[0]
+    h = 1.0 / (n + 1)
+    t = np.empty(n)
+    c = np.empty(n)
+    dc = np.empty(n)
+    for j in range(n):
+        t[j] = (j + 1) * h
+        u = x[j] + t[j] + 1.0
+        c[j] = u * u * u
+        dc[j] = 3.0 * u * u
+    # a[i] = sum_{j<=i} t_j c_j,  b[i] = sum_{j>i} (1 - t_j) c_j
+    a = np.empty(n)
+    b = np.empty(n)
+    acc = 0.0
+    for i in range(n):
+        acc += t[i] * c[i]
+        a[i] = acc
+    acc = 0.0
+    for i in range(n - 1, -1, -1):
+        b[i] = acc
+        acc += (1.0 - t[i]) * c[i]
+    r = np.empty(n)
+    f = 0.0
+    for i in range(n):
+        r[i] = x[i] + 0.5 * h * ((1.0 - t[i]) * a[i] + t[i] * b[i])
+        f += r[i] * r[i]
+    # dr_i/dx_k = [i == k] + h/2 dc_k ((1 - t_i) t_k [k <= i] + t_i (1 - t_k) [k > i])
+    p = np.empty(n)                        # p[k] = sum_{i>=k} (1 - t_i) r_i
+    q = np.empty(n)                        # q[k] = sum_{i<k} t_i r_i
+    acc = 0.0
+    for k in range(n - 1, -1, -1):
+        acc += (1.0 - t[k]) * r[k]
+        p[k] = acc
+    acc = 0.0
+    for k in range(n):
+        q[k] = acc
+        acc += t[k] * r[k]
+    g = np.empty(n)
+    for k in range(n):
+        g[k] = 2.0 * (r[k] + 0.5 * h * dc[k] * (t[k] * p[k] + (1.0 - t[k]) * q[k]))
+    return f, g
+
+
+@_jit
+def _broyden_tridiagonal(x):
+    """f = sum_i ((3 - 2 x_i) x_i - x_(i-1) - 2 x_(i+1) + 1)^2, x_0 = x_(n+1) = 0."""
+    n = x.shape[0]
+    r = np.empty(n)
+    f = 0.0
+    for i in range(n):
+        left = x[i - 1] if i > 0 else 0.0
+        right = x[i + 1] if i < n - 1 else 0.0
+        r[i] = (3.0 - 2.0 * x[i]) * x[i] - left - 2.0 * right + 1.0
+        f += r[i] * r[i]
+    g = np.empty(n)
+    for j in range(n):
+        gj = (3.0 - 4.0 * x[j]) * r[j]
+        if j < n - 1:
+            gj -= r[j + 1]
+        if j > 0:
+            gj -= 2.0 * r[j - 1]
+        g[j] = 2.0 * gj
+    return f, g
+
+
+@_jit
+def _broyden_banded(x):
+    """f = sum_i (x_i (2 + 5 x_i^2) + 1 - sum_{j in J_i} x_j (1 + x_j))^2, J_i = i-5..i+1
+    without i."""
+    n = x.shape[0]
+    ml = 5
+    mu = 1
+    r = np.empty(n)
+    f = 0.0
+    for i in range(n):
+        ri = x[i] * (2.0 + 5.0 * x[i] * x[i]) + 1.0
+        for j in range(max(0, i - ml), min(n - 1, i + mu) + 1):
+            if j != i:
+                ri -= x[j] * (1.0 + x[j])
+        r[i] = ri
+        f += ri * ri
+    g = np.empty(n)
+    for k in range(n):
+        # x_k enters r_i (i != k) for i - ml <= k <= i + mu
+        acc = 0.0
+        for i in range(max(0, k - mu), min(n - 1, k + ml) + 1):
+            if i != k:
+                acc += r[i]
+        g[k] = 2.0 * (r[k] * (2.0 + 15.0 * x[k] * x[k]) - (1.0 + 2.0 * x[k]) * acc)
+    return f, g
+
+
+@_jit
+def _linear_full_rank(x):
+    """f = sum_{i<=n} (x_i - 2 S/m - 1)^2 + (m - n)(2 S/m + 1)^2, S = sum_j x_j, m = 2n."""
+    # m = 2n residuals
+    n = x.shape[0]
+    m = 2 * n
+    s = 0.0
+    for j in range(n):
+        s += x[j]
+    c = -2.0 * s / m - 1.0
+    r = np.empty(n)
+    f = (m - n) * c * c
+    sr = (m - n) * c
+    for i in range(n):
+        r[i] = x[i] + c
+        f += r[i] * r[i]
+        sr += r[i]
+    g = np.empty(n)
+    for j in range(n):
+        g[j] = 2.0 * (r[j] - 2.0 * sr / m)
+    return f, g
+
+
+@_jit
+def _linear_rank1(x):
+    """f = sum_{i=1}^m (i sum_j j x_j - 1)^2, m = 2n."""
+    # m = 2n residuals f_i = i sum_j j x_j - 1
+    n = x.shape[0]
+    m = 2 * n
+    s = 0.0
+    for j in range(n):
+        s += (j + 1) * x[j]
+    f = 0.0
+    w = 0.0
+    for i in range(1, m + 1):
+        r = i * s - 1.0
+        f += r * r
+        w += i * r
+    g = np.empty(n)
+    for j in range(n):
+        g[j] = 2.0 * (j + 1) * w
+    return f, g
+
+
+@_jit
+def _linear_rank1_zero(x):
+    """f = 2 + sum_{i=2}^{m-1} ((i - 1) sum_{j=2}^{n-1} j x_j - 1)^2, m = 2n."""
+    # m = 2n residuals: f_1 = f_m = -1, f_i = (i - 1) sum_{j=2}^{n-1} j x_j - 1
+    n = x.shape[0]
+    m = 2 * n
+    s = 0.0
+    for j in range(1, n - 1):
+        s += (j + 1) * x[j]
+    f = 2.0
+    w = 0.0
+    for i in range(2, m):
+        r = (i - 1) * s - 1.0
+        f += r * r
+        w += (i - 1) * r
+    g = np.zeros(n)
+    for j in range(1, n - 1):
+        g[j] = 2.0 * (j + 1) * w
+    return f, g
+
+
+@_jit
+def _chebyquad(x):
+    """f = sum_{i=1}^n (mean_j T_i(2 x_j - 1) - int_0^1 T_i(2 t - 1) dt)^2."""
+    # m = n; shifted Chebyshev polynomials T_i(2 x - 1)
+    n = x.shape[0]
+    m = n
+    tv = np.empty((m + 1, n))              # T_i(y_j)
+    td = np.empty((m + 1, n))              # dT_i/dy at y_j
+    for j in range(n):
+        y = 2.0 * x[j] - 1.0
+        tv[0, j] = 1.0
+        td[0, j] = 0.0
+        tv[1, j] = y
+        td[1, j] = 1.0
+        for i in range(1, m):
+            tv[i + 1, j] = 2.0 * y * tv[i, j] - tv[i - 1, j]
+            td[i + 1, j] = 2.0 * tv[i, j] + 2.0 * y * td[i, j] - td[i - 1, j]
+    f = 0.0
+    g = np.zeros(n)
+    for i in range(1, m + 1):
+        r = 0.0
+        for j in range(n):
+            r += tv[i, j]
+        r /= n
+        if i % 2 == 0:
+            r += 1.0 / (i * i - 1.0)
+        f += r * r
+        for j in range(n):
+            g[j] += 2.0 * r * td[i, j] * 2.0 / n
+    return f, g
+
+
+# ---------------------------------------------------------------------------
+# CUTE problems (SIF definitions)
+# ---------------------------------------------------------------------------
+
+@_jit
+def _arwhead(x):
+    """f = sum_{i<n} ((x_i^2 + x_n^2)^2 - 4 x_i + 3)."""
+    n = x.shape[0]
+    xn2 = x[n - 1] * x[n - 1]
+    f = 0.0
+    g = np.zeros(n)
+    for i in range(n - 1):
+        u = x[i] * x[i] + xn2
+        f += u * u - 4.0 * x[i] + 3.0
+        g[i] = 4.0 * u * x[i] - 4.0
+        g[n - 1] += 4.0 * u * x[n - 1]
+    return f, g
+
+
+@_jit
+def _bdqrtic(x):
+    """f = sum_{i<=n-4} ((3 - 4 x_i)^2 + (x_i^2 + 2 x_(i+1)^2 + 3 x_(i+2)^2 + 4 x_(i+3)^2 + 5
+    x_n^2)^2)."""
+    n = x.shape[0]
+    f = 0.0
+    g = np.zeros(n)
+    xn = x[n - 1]
+    for i in range(n - 4):
+        r = 3.0 - 4.0 * x[i]
+        q = (x[i] * x[i] + 2.0 * x[i + 1] * x[i + 1] + 3.0 * x[i + 2] * x[i + 2]
+             + 4.0 * x[i + 3] * x[i + 3] + 5.0 * xn * xn)
+        f += r * r + q * q
+        g[i] += -8.0 * r + 4.0 * q * x[i]
+        g[i + 1] += 8.0 * q * x[i + 1]
+        g[i + 2] += 12.0 * q * x[i + 2]
+        g[i + 3] += 16.0 * q * x[i + 3]
+        g[n - 1] += 20.0 * q * xn
+    return f, g
+
+
+@_jit
+def _dixmaan(x, alpha, beta, gamma, delta, k1, k2, k3, k4):
+    """Dixon-Maany family, n = 3m, with weights (i/n)^k."""
+    n = x.shape[0]
+    m = n // 3
+    f = 1.0
+    g = np.zeros(n)
+    for i in range(n):
+        w = alpha * ((i + 1.0) / n) ** k1
+        f += w * x[i] * x[i]
+        g[i] += 2.0 * w * x[i]
+    if beta != 0.0:
+        for i in range(n - 1):
+            w = beta * ((i + 1.0) / n) ** k2
+            u = x[i + 1] + x[i + 1] * x[i + 1]
+            f += w * x[i] * x[i] * u * u
+            g[i] += 2.0 * w * x[i] * u * u
+            g[i + 1] += 2.0 * w * x[i] * x[i] * u * (1.0 + 2.0 * x[i + 1])
+    for i in range(2 * m):
+        w = gamma * ((i + 1.0) / n) ** k3
+        v = x[i + m]
+        v2 = v * v
+        f += w * x[i] * x[i] * v2 * v2
+        g[i] += 2.0 * w * x[i] * v2 * v2
+        g[i + m] += 4.0 * w * x[i] * x[i] * v2 * v
+    for i in range(m):
+        w = delta * ((i + 1.0) / n) ** k4
+        f += w * x[i] * x[i + 2 * m]
+        g[i] += w * x[i + 2 * m]
+        g[i + 2 * m] += w * x[i]
+    return f, g
+
+
+@_jit
+def _dixmaana(x):
+    """DIXMAANA: alpha = 1, beta = 0, gamma = delta = 1/8, k = (0, 0, 0, 0)."""
+    return _dixmaan(x, 1.0, 0.0, 0.125, 0.125, 0, 0, 0, 0)
+
+
+@_jit
+def _dixmaane(x):
+    """DIXMAANE: alpha = 1, beta = 0, gamma = delta = 1/8, k = (1, 0, 0, 1)."""
+    return _dixmaan(x, 1.0, 0.0, 0.125, 0.125, 1, 0, 0, 1)
+
+
+@_jit
+def _dqdrtic(x):
+    """f = sum_{i<=n-2} (x_i^2 + 100 x_(i+1)^2 + 100 x_(i+2)^2)."""
+    n = x.shape[0]
+    f = 0.0
+    g = np.zeros(n)
+    for i in range(n - 2):
+        f += x[i] * x[i] + 100.0 * (x[i + 1] * x[i + 1] + x[i + 2] * x[i + 2])
+        g[i] += 2.0 * x[i]
+        g[i + 1] += 200.0 * x[i + 1]
+        g[i + 2] += 200.0 * x[i + 2]
+    return f, g
+
+
+@_jit
+def _edensch(x):
+    """f = 16 + sum_{i<n} ((x_i - 2)^4 + (x_i x_(i+1) - 2 x_(i+1))^2 + (x_(i+1) + 1)^2)."""
+    n = x.shape[0]
+    f = 16.0
+    g = np.zeros(n)
+    for i in range(n - 1):
+        a = x[i] - 2.0
+        b = (x[i] - 2.0) * x[i + 1]
+        c = x[i + 1] + 1.0
+        f += a * a * a * a + b * b + c * c
+        g[i] += 4.0 * a * a * a + 2.0 * b * x[i + 1]
+        g[i + 1] += 2.0 * b * (x[i] - 2.0) + 2.0 * c
+    return f, g
+
+
+@_jit
+def _engval1(x):
+    """f = sum_{i<n} ((x_i^2 + x_(i+1)^2)^2 - 4 x_i + 3)."""
+    n = x.shape[0]
+    f = 0.0
+    g = np.zeros(n)
+    for i in range(n - 1):
+        u = x[i] * x[i] + x[i + 1] * x[i + 1]
+        f += u * u - 4.0 * x[i] + 3.0
+        g[i] += 4.0 * u * x[i] - 4.0
+        g[i + 1] += 4.0 * u * x[i + 1]
+    return f, g
+
+
+@_jit
+def _cragglvy(x):
+    """f = sum_i ((e^(x_(2i-1)) - x_(2i))^4 + 100 (x_(2i) - x_(2i+1))^6 + (u + tan u)^4 +
+    x_(2i-1)^8 + (x_(2i+2) - 1)^2), u = x_(2i+1) - x_(2i+2)."""
+    # n = 2m + 2; group set i uses x_{2i-1}, ..., x_{2i+2} (1-based)
+    n = x.shape[0]
+    m = (n - 2) // 2
+    f = 0.0
+    g = np.zeros(n)
+    for i in range(m):
+        p = 2 * i
+        ex = np.exp(x[p])
+        a = ex - x[p + 1]
+        b = x[p + 1] - x[p + 2]
+        u = x[p + 2] - x[p + 3]
+        cu = np.cos(u)
+        c = u + np.tan(u)
+        e = x[p + 3] - 1.0
+        a3 = a * a * a
+        b2 = b * b
+        b5 = b2 * b2 * b
+        c3 = c * c * c
+        d2 = x[p] * x[p]
+        d4 = d2 * d2
+        f += a3 * a + 100.0 * b5 * b + c3 * c + d4 * d4 + e * e
+        g[p] += 4.0 * a3 * ex + 8.0 * d4 * d2 * x[p]
+        g[p + 1] += -4.0 * a3 + 600.0 * b5
+        gc = 4.0 * c3 * (1.0 + 1.0 / (cu * cu))
+        g[p + 2] += -600.0 * b5 + gc
+        g[p + 3] += -gc + 2.0 * e
+    return f, g
+
+
+@_jit
+def _nondia(x):
+    """f = (x_1 - 1)^2 + sum_{i=2}^n 100 (x_1 - x_(i-1)^2)^2."""
+    n = x.shape[0]
+    g = np.zeros(n)
+    r = x[0] - 1.0
+    f = r * r
+    g[0] = 2.0 * r
+    for i in range(1, n):                  # SIF: 100 (x_1 - x_{i-1}^2)^2, i = 2..n
+        r = x[0] - x[i - 1] * x[i - 1]
+        f += 100.0 * r * r
+        g[0] += 200.0 * r
+        g[i - 1] -= 400.0 * r * x[i - 1]
+    return f, g
+
+
+@_jit
+def _nondquar(x):
+    """f = (x_1 - x_2)^2 + sum_{i<=n-2} (x_i + x_(i+1) + x_n)^4 + (x_(n-1) - x_n)^2."""
+    n = x.shape[0]
+    g = np.zeros(n)
+    a = x[0] - x[1]
+    b = x[n - 2] - x[n - 1]
+    f = a * a + b * b
+    g[0] += 2.0 * a
+    g[1] -= 2.0 * a
+    g[n - 2] += 2.0 * b
+    g[n - 1] -= 2.0 * b
+    for i in range(n - 2):
+        u = x[i] + x[i + 1] + x[n - 1]
+        u3 = u * u * u
+        f += u3 * u
+        g[i] += 4.0 * u3
+        g[i + 1] += 4.0 * u3
+        g[n - 1] += 4.0 * u3
+    return f, g
+
+
+@_jit
+def _quartc(x):
+    """f = sum_i (x_i - i)^4."""
+    n = x.shape[0]
+    f = 0.0
+    g = np.empty(n)
+    for i in range(n):
+        u = x[i] - (i + 1.0)
+        u3 = u * u * u
+        f += u3 * u
+        g[i] = 4.0 * u3
+    return f, g
+
+
+@_jit
+def _tridia(x):
+    """f = (x_1 - 1)^2 + sum_{i=2}^n i (2 x_i - x_(i-1))^2."""
+    # alpha = 2, beta = 1, gamma = 1, delta = 1
+    n = x.shape[0]
+    g = np.zeros(n)
+    r = x[0] - 1.0
+    f = r * r
+    g[0] = 2.0 * r
+    for i in range(1, n):
+        r = 2.0 * x[i] - x[i - 1]
+        f += (i + 1) * r * r
+        g[i] += 4.0 * (i + 1) * r
+        g[i - 1] -= 2.0 * (i + 1) * r
+    return f, g
+
+
+@_jit
+def _liarwhd(x):
+    """f = sum_i (4 (x_i^2 - x_1)^2 + (x_i - 1)^2)."""
+    n = x.shape[0]
+    f = 0.0
+    g = np.zeros(n)
+    for i in range(n):
+        a = x[i] * x[i] - x[0]
+        b = x[i] - 1.0
+        f += 4.0 * a * a + b * b
+        g[i] += 16.0 * a * x[i] + 2.0 * b
+        g[0] -= 8.0 * a
+    return f, g
+
+
+@_jit
+def _tointgss(x):
+    """f = sum_{i<=n-2} (10/(n-2) + x_(i+2)^2) (2 - exp(-(x_i - x_(i+1))^2 / (0.1 +
+    x_(i+2)^2)))."""
+    n = x.shape[0]
+    ap = 10.0 / (n - 2)
+    f = 0.0
+    g = np.zeros(n)
+    for i in range(n - 2):
+        d = x[i] - x[i + 1]
+        z = x[i + 2]
+        a = ap + z * z
+        t = 0.1 + z * z
+        e = np.exp(-d * d / t)
+        f += a * (2.0 - e)
+        gd = 2.0 * a * e * d / t
+        g[i] += gd
+        g[i + 1] -= gd
+        g[i + 2] += 2.0 * z * (2.0 - e) - 2.0 * a * e * d * d * z / (t * t)
+    return f, g
+
+
+@_jit
+def _cube(x):
+    """f = (x_1 - 1)^2 + sum_{i=2}^n 100 (x_i - x_(i-1)^3)^2."""
+    n = x.shape[0]
+    g = np.zeros(n)
+    r = x[0] - 1.0
+    f = r * r
+    g[0] = 2.0 * r
+    for i in range(1, n):
+        r = x[i] - x[i - 1] ** 3
+        f += 100.0 * r * r
+        g[i] += 200.0 * r
+        g[i - 1] -= 600.0 * r * x[i - 1] * x[i - 1]
+    return f, g
+
+
+@_jit
+def _denschnf(x):
+    """f = (2 (x1 + x2)^2 + (x1 - x2)^2 - 8)^2 + (5 x1^2 + (x2 - 3)^2 - 9)^2."""
+    s = x[0] + x[1]
+    d = x[0] - x[1]
+    r1 = 2.0 * s * s + d * d - 8.0
+    r2 = 5.0 * x[0] * x[0] + (x[1] - 3.0) ** 2 - 9.0
+    g = np.empty(2)
+    g[0] = 2.0 * r1 * (4.0 * s + 2.0 * d) + 2.0 * r2 * 10.0 * x[0]
+    g[1] = 2.0 * r1 * (4.0 * s - 2.0 * d) + 2.0 * r2 * 2.0 * (x[1] - 3.0)
+    return r1 * r1 + r2 * r2, g
+
+
+@_jit
+def _engval2(x):
+    """Five squared residuals in three variables (Buckley #15)."""
+    x1 = x[0]
+    x2 = x[1]
+    x3 = x[2]
+    r1 = x1 * x1 + x2 * x2 + x3 * x3 - 1.0
+    r2 = x1 * x1 + x2 * x2 + (x3 - 2.0) ** 2 - 1.0
+    r3 = x1 + x2 + x3 - 1.0
+    r4 = x1 + x2 - x3 + 1.0
+    w = 5.0 * x3 - x1 + 1.0
+    r5 = x1 * x1 * x1 + 3.0 * x2 * x2 + w * w - 36.0
+    f = r1 * r1 + r2 * r2 + r3 * r3 + r4 * r4 + r5 * r5
+    g = np.empty(3)
+    g[0] = 2.0 * (2.0 * x1 * (r1 + r2) + r3 + r4 + r5 * (3.0 * x1 * x1 - 2.0 * w))
+    g[1] = 2.0 * (2.0 * x2 * (r1 + r2) + r3 + r4 + 6.0 * x2 * r5)
+    g[2] = 2.0 * (2.0 * x3 * r1 + 2.0 * (x3 - 2.0) * r2 + r3 - r4 + 10.0 * w * r5)
+    return f, g
+
+
+# ---------------------------------------------------------------------------
+# The collection
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """An unconstrained test problem with its standard start and known minima.
+
+    Attributes
+    ----------
+    name : str
+        Short name, with the dimension for variable-dimension problems
+        (``"penalty1_n10"``).
+    n : int
+        Number of variables.
+    x0 : tuple of float
+        The standard starting point of the source.
+    fmins : tuple of float
+        Known minimum values, the global minimum first, then any local minima
+        the source documents.
+    fg : numba dispatcher
+        ``fg(x) -> (f, g)``: objective and exact gradient (a new array) at a
+        1-D float64 C-contiguous ``x`` of length ``n``; compiled with
+        ``numba.njit(cache=True)`` on first call.
+    source : str
+        Where the problem, start and minimum come from, e.g. ``"MGH 1981 #26"``.
+    """
+
+    name: str
+    n: int
+    x0: tuple
+    fmins: tuple
+    fg: object
+    source: str
+
+    def reached(self, f, rtol=1e-6, atol=1e-8):
+        """Whether ``f`` is one of the known minimum values.
+
+        Parameters
+        ----------
+        f : float
+            A final objective value.
+        rtol, atol : float, optional
+            ``f`` counts as reaching ``fmin`` when
+            ``|f - fmin| <= atol + rtol * |fmin|``.
+
+        Returns
+        -------
+        bool
+            True if ``f`` is within tolerance of some value in ``fmins``
+            (False for NaN).
+        """
+        f = float(f)
+        return any(abs(f - m) <= atol + rtol * abs(m) for m in self.fmins)
+
+
+def _mgh_grid_start(n):
+    """MGH start x0_j = t_j (t_j - 1), t_j = j / (n + 1) (problems 28, 29)."""
+    h = 1.0 / (n + 1)
+    return tuple((j * h) * (j * h - 1.0) for j in range(1, n + 1))
+
+
+def _build():
+    P = []
+
+    def add(name, x0, fmins, fg, source):
+        x0 = tuple(float(v) for v in x0)
+        P.append(Problem(name, len(x0), x0, tuple(float(v) for v in fmins), fg, source))
+
+    # --- Moré, Garbow & Hillstrom (1981) ---------------------------------
+    # #19: m = 65, t_i = (i - 1)/10.  MGH: f = 4.01377e-2 (ten digits computed here).
+    add("osborne2", (1.3, 0.65, 0.65, 0.7, 0.6, 3.0, 5.0, 7.0, 2.0, 4.5, 5.5),
+        (4.013773629e-2,), _osborne2, "MGH 1981 #19 (Osborne 2)")
+    # #23: a = 1e-5, m = n + 1.  MGH: f = 2.24997e-5 (n = 4), 7.08765e-5 (n = 10);
+    # ten digits computed here (the PENALTY1 SIF file misprints 2.24997D-4).
+    add("penalty1_n4", range(1, 5), (2.249977501e-5,), _penalty1, "MGH 1981 #23 (Penalty I)")
+    add("penalty1_n10", range(1, 11), (7.087651467e-5,), _penalty1, "MGH 1981 #23 (Penalty I)")
+    # #24: a = 1e-5, m = 2n.  MGH: f = 9.37629e-6 (n = 4), 2.93660e-4 (n = 10);
+    # ten digits computed here.
+    add("penalty2_n4", [0.5] * 4, (9.376293007e-6,), _penalty2, "MGH 1981 #24 (Penalty II)")
+    add("penalty2_n10", [0.5] * 10, (2.936605375e-4,), _penalty2, "MGH 1981 #24 (Penalty II)")
+    # #25: m = n + 2; f = 0 at x = 1.
+    for n in (10, 50):
+        add(f"vardim_n{n}", [1.0 - j / n for j in range(1, n + 1)], (0.0,), _vardim,
+            "MGH 1981 #25 (Variably dimensioned)")
+    # #26: m = n; MGH: f = 0.  For n = 10 the local minimum f = 2.79506e-5, which
+    # the standard start leads to, is documented by gonum (optimize/functions,
+    # Trigonometric.Minima); none is documented for n = 50 (5.451715701e-6 is
+    # where BFGS and L-BFGS-B stop from the standard start).
+    add("trigonometric_n10", [1.0 / 10] * 10, (0.0, 2.795056122e-5), _trigonometric,
+        "MGH 1981 #26 (Trigonometric); local minimum: gonum optimize/functions")
+    add("trigonometric_n50", [1.0 / 50] * 50, (0.0,), _trigonometric,
+        "MGH 1981 #26 (Trigonometric)")
+    # #27: m = n; f = 0 at (a, ..., a, a^(1-n)), and f = 1 at (0, ..., 0, n + 1).
+    for n in (10, 50):
+        add(f"brown_almost_linear_n{n}", [0.5] * n, (0.0, 1.0), _brown_almost_linear,
+            "MGH 1981 #27 (Brown almost-linear)")
+    # #28, #29: m = n; f = 0.
+    for n in (10, 50):
+        add(f"discrete_boundary_value_n{n}", _mgh_grid_start(n), (0.0,),
+            _discrete_boundary_value, "MGH 1981 #28 (Discrete boundary value)")
+    for n in (10, 50):
+        add(f"discrete_integral_equation_n{n}", _mgh_grid_start(n), (0.0,),
+            _discrete_integral_equation, "MGH 1981 #29 (Discrete integral equation)")
+    # #30, #31 (ml = 5, mu = 1): m = n; f = 0.
+    for n in (10, 50):
+        add(f"broyden_tridiagonal_n{n}", [-1.0] * n, (0.0,), _broyden_tridiagonal,
+            "MGH 1981 #30 (Broyden tridiagonal)")
+    for n in (10, 50):
+        add(f"broyden_banded_n{n}", [-1.0] * n, (0.0,), _broyden_banded,
+            "MGH 1981 #31 (Broyden banded)")
+    # #32-#34 with m = 2n.  MGH: f = m - n; m(m - 1) / (2(2m + 1));
+    # (m^2 + 3m - 6) / (2(2m - 3)).  Exact.
+    for n in (10, 50):
+        m = 2 * n
+        add(f"linear_full_rank_n{n}", [1.0] * n, (m - n,), _linear_full_rank,
+            f"MGH 1981 #32 (Linear function - full rank), m = {m}")
+    for n in (10, 50):
+        m = 2 * n
+        add(f"linear_rank1_n{n}", [1.0] * n, (m * (m - 1) / (2.0 * (2 * m + 1)),),
+            _linear_rank1, f"MGH 1981 #33 (Linear function - rank 1), m = {m}")
+    for n in (10, 50):
+        m = 2 * n
+        add(f"linear_rank1_zero_n{n}", [1.0] * n,
+            ((m * m + 3 * m - 6) / (2.0 * (2 * m - 3)),), _linear_rank1_zero,
+            f"MGH 1981 #34 (Linear function - rank 1 with zero columns and rows), m = {m}")
+    # #35: m = n.  MGH: f = 3.51687e-3 (n = 8), 6.50395e-3 (n = 10); ten digits
+    # computed here.  For n = 10 the MGH value is a local minimum (the one the
+    # standard start leads to); the CHEBYQAD SIF file gives the lower
+    # SOLTN(10) = 4.772713D-3.
+    add("chebyquad_n8", [j / 9.0 for j in range(1, 9)], (3.516873726e-3,), _chebyquad,
+        "MGH 1981 #35 (Chebyquad)")
+    add("chebyquad_n10", [j / 11.0 for j in range(1, 11)], (4.772713696e-3, 6.503954801e-3),
+        _chebyquad, "MGH 1981 #35 (Chebyquad); global minimum: CUTE CHEBYQAD")
+
+    # --- CUTE (SIF definitions; A08 restates them) -------------------------
+    # f = 0 at x = (1, ..., 1, 0).
+    add("arwhead_n100", [1.0] * 100, (0.0,), _arwhead,
+        "CUTE ARWHEAD (Conn, Gould, Lescrenier & Toint 1988, #55); A08")
+    # SIF: SOLTN(100) = 3.78769D+02; ten digits computed here.
+    add("bdqrtic_n100", [1.0] * 100, (3.787691918e2,), _bdqrtic,
+        "CUTE BDQRTIC (Conn, Gould, Lescrenier & Toint 1988, #61); A08")
+    # m = 30.  f = 1 at x = 0 (the quadratic part is positive definite).
+    add("dixmaana_n90", [2.0] * 90, (1.0,), _dixmaana,
+        "CUTE DIXMAANA (Dixon & Maany 1988); A08")
+    add("dixmaane_n90", [2.0] * 90, (1.0,), _dixmaane,
+        "CUTE DIXMAANE (Dixon & Maany 1988); A08")
+    add("dqdrtic_n100", [3.0] * 100, (0.0,), _dqdrtic, "CUTE DQDRTIC; A08")
+    # SIF start 8 (A08 starts at 0).  SIF: SOLTN(36) = 219.28; ten digits computed here.
+    add("edensch_n36", [8.0] * 36, (2.192845920e2,), _edensch,
+        "CUTE EDENSCH (Li 1990); SIF start (A08 uses x0 = 0)")
+    # No documented value for n = 50: established here (every method, every
+    # multistart found this value and no lower one).
+    add("engval1_n50", [2.0] * 50, (5.358221489e1,), _engval1,
+        "CUTE ENGVAL1 (Toint 1983, #31); A08")
+    # SIF form (u + tan u)^4 in the third group, as in A08; n = 2m + 2 with m = 4.
+    # SIF: SOLTN(4) = 1.886566; ten digits computed here.
+    add("cragglvy_n10", [1.0] + [2.0] * 9, (1.886565897,), _cragglvy,
+        "CUTE CRAGGLVY (extended Cragg & Levy; Toint 1983, #32); A08")
+    # SIF form 100 (x_1 - x_{i-1}^2)^2, as in A08: x_n does not enter f.
+    add("nondia_n100", [-1.0] * 100, (0.0,), _nondia,
+        "CUTE NONDIA (Shanno 1978); A08")
+    # SIF form, last group (x_{n-1} - x_n)^2.  Singular minimizer x = 0.
+    add("nondquar_n100", [1.0, -1.0] * 50, (0.0,), _nondquar,
+        "CUTE NONDQUAR (Conn, Gould, Lescrenier & Toint 1988, #57); A08")
+    # sum (x_i - i)^4; singular minimizer x_i = i.
+    add("quartc_n100", [2.0] * 100, (0.0,), _quartc,
+        "CUTE QUARTC (Buckley 1989, #157)")
+    add("tridia_n100", [1.0] * 100, (0.0,), _tridia,
+        "CUTE TRIDIA (Toint 1983, #8); A08")
+    add("liarwhd_n100", [4.0] * 100, (0.0,), _liarwhd, "CUTE LIARWHD (Li 1990); A08")
+    # SIF parameter 10/(n - 2) (some restatements use 10/(n + 2)): every term is
+    # at least 10/(n - 2), with equality at x = 0, so f = 10 exactly.
+    add("tointgss_n50", [3.0] * 50, (10.0,), _tointgss, "CUTE TOINTGSS (Toint 1983, #21)")
+    add("cube", (-1.2, 1.0), (0.0,), _cube, "CUTE CUBE (Buckley 1989, #5)")
+    add("denschnf", (2.0, 0.0), (0.0,), _denschnf,
+        "CUTE DENSCHNF (Dennis & Schnabel 1983, p. 107); A08")
+    add("engval2", (1.0, 2.0, 0.0), (0.0,), _engval2, "CUTE ENGVAL2 (Buckley 1989, #15)")
+    return tuple(P)
+
+
+PROBLEMS = _build()
+"""tuple of Problem: the 44 held-out problems, MGH first, then CUTE."""
