@@ -24,7 +24,10 @@ class LbfgsInverseHessian(LinearOperator):
 
     def __init__(self, S, Y, rho, head, count, gamma):
         n = S.shape[1]
-        super().__init__(dtype=np.float64, shape=(n, n))
+        # Set directly rather than through LinearOperator.__init__, whose
+        # checks cost more than a small solve (this runs on every l-bfgs result).
+        self.dtype = np.dtype(np.float64)
+        self.shape = (n, n)
         self._args = (S, Y, rho, np.empty(max(S.shape[0], 1)), int(head), int(count), float(gamma))
 
     def _matvec(self, v):

@@ -8,7 +8,7 @@ from scipy.optimize import OptimizeWarning
 from . import _registry
 from ._drivers import _Table, run_python, wrap_callback
 from ._hess_inv import LbfgsInverseHessian
-from ._jitted import compiled_objective
+from ._jitted import compiled_objective, compiled_second_derivatives
 from ._objective import Objective, normalize_jac
 from ._result import make_result
 
@@ -157,9 +157,10 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
                           stacklevel=2)
             compiled = None
     if compiled is not None:
-        from ._kernels.driver import run_compiled
-        x, f, g, nit, nfev, njev, status = run_compiled(
-            *compiled, spec.kernel_id, x, spec.nslots, hyper, line_search, maxiter, gtol)
+        from ._kernels.driver import run_compiled_at
+        addresses, mode = compiled
+        x, f, g, nit, nfev, njev, status = run_compiled_at(
+            addresses, mode, spec.kernel_id, x, spec.nslots, hyper, line_search, maxiter, gtol)
         return make_result(x, f, g, nit, nfev, njev, status)
     obj = Objective(fun, jac, args, x.size)
     x, f, g, nit, status = run_python(obj, spec.kernel_id, spec.nslots, x, hyper,
@@ -173,8 +174,8 @@ def _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report, given, max
     from ._kernels.codes import BFGS, LBFGS, NEWTON, NEWTON_CG, STEEPEST
 
     kind = STEEPEST if spec.kind is None else spec.kind
-    values = {name: _registry.check_hyper(name, given.get(name, default))
-              for name, default in _registry.METHODS["l-bfgs"].hyper}
+    values = dict(_CURVATURE_DEFAULTS)
+    values.update((name, _registry.check_hyper(name, value)) for name, value in given.items())
     if not values["c1"] < values["c2"]:
         raise ValueError(f"options must satisfy 0 < c1 < c2 < 1, got c1={values['c1']}, "
                          f"c2={values['c2']}")
@@ -199,16 +200,15 @@ def _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report, given, max
     if report is None and not disp and not args:
         compiled = compiled_objective(fun, jac)
         if compiled is not None and not isinstance(compiled, str):
-            from ._jitted import compiled_second_derivatives
             second = compiled_second_derivatives(hess, hessp, kind)
-            compiled = second if isinstance(second, str) else compiled[:3] + second[:2] + (
-                compiled[3], second[2])
+            compiled = second if isinstance(second, str) else (
+                compiled[0], second[0], compiled[1], second[1])
         if isinstance(compiled, str):
             warnings.warn(f"running the Python driver: {compiled}", OptimizeWarning, stacklevel=3)
             compiled = None
     if compiled is not None:
-        from ._kernels.curvature_driver import run
-        out = run(*compiled, kind, x, params, maxiter, maxcor)
+        from ._kernels.curvature_driver import run_at
+        out = run_at(*compiled, kind, x, params, maxiter, maxcor)
     else:
         if kind == NEWTON_CG and hessp is None and hess is not None:
             hessp = _product_from_hess(hess)
@@ -228,6 +228,10 @@ def _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report, given, max
     elif newton_like:
         extra["nhev"] = int(counts[2])
     return make_result(x, f, g, nit, counts[0], counts[1], status, **extra)
+
+
+#: Options of the curvature methods with their defaults (the l-bfgs row has them all).
+_CURVATURE_DEFAULTS = {name: float(default) for name, default in _registry.METHODS["l-bfgs"].hyper}
 
 
 def _product_from_hess(hess):

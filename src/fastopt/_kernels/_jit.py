@@ -34,10 +34,21 @@ def serial_and_parallel(fn):
     would otherwise overwrite each other's cache entries.
     """
     serial = numba.njit(**KERNEL_OPTIONS)(fn)
-    twin = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__ + "_parallel",
-                              fn.__defaults__, fn.__closure__)
-    twin.__qualname__ = fn.__qualname__ + "_parallel"
-    twin.__module__ = fn.__module__
-    twin.__doc__ = fn.__doc__
-    parallel = numba.njit(parallel=True, **KERNEL_OPTIONS)(twin)
+    parallel = numba.njit(parallel=True, **KERNEL_OPTIONS)(renamed_copy(fn, "_parallel"))
     return serial, parallel
+
+
+def renamed_copy(fn, suffix, **new_globals):
+    """A copy of ``fn`` named ``name + suffix``, with some globals rebound.
+
+    numba names cache entries after the qualified name: two builds of one
+    source need two names.  Rebinding globals lets one source call the serial
+    kernels in one build and the threaded ones in the other.
+    """
+    namespace = dict(fn.__globals__, **new_globals) if new_globals else fn.__globals__
+    copy = types.FunctionType(fn.__code__, namespace, fn.__name__ + suffix,
+                              fn.__defaults__, fn.__closure__)
+    copy.__qualname__ = fn.__qualname__ + suffix
+    copy.__module__ = fn.__module__
+    copy.__doc__ = fn.__doc__
+    return copy

@@ -17,13 +17,16 @@ from numba.core.errors import NumbaExperimentalFeatureWarning
 
 from ._jit import KERNEL_OPTIONS
 from .curvature import solve
-from .driver import FG_SIG, F_SIG, G_SIG, vector
+from .driver import ADDRESSES, F_TYPE, FG_SIG, FG_TYPE, F_SIG, G_SIG, G_TYPE, vector
+from .fnptr import function_value
 
 matrix = types.Array(types.float64, 2, "C")
 #: hess(x) -> H, shape (n, n)
 HESS_SIG = matrix(vector)
 #: hessp(x, p) -> H p
 HESSP_SIG = vector(vector, vector)
+HESS_TYPE = types.FunctionType(HESS_SIG)
+HESSP_TYPE = types.FunctionType(HESSP_SIG)
 
 #: Types of the objective's parts: fg, fun, jac, hess, hessp, mode, hess_mode.
 OBJECTIVE = (types.FunctionType(FG_SIG), types.FunctionType(F_SIG),
@@ -59,3 +62,20 @@ def unused_hess(x):
 def unused_hessp(x, p):
     """Placeholder for a ``hessp`` the chosen method never calls."""
     return p
+
+
+
+@njit(RESULT(ADDRESSES, ADDRESSES, types.int64, types.int64, types.int64, vector, vector,
+             types.int64, types.int64), **KERNEL_OPTIONS)
+def run_at(addresses, second, mode, hess_mode, kind, x0, params, maxiter, maxcor):
+    """``run`` with the objective given by addresses: the entry for Python callers.
+
+    ``addresses`` as for ``driver.run_compiled_at``; ``second`` holds the
+    (c_addr, jit_addr) pairs of hess and hessp.
+    """
+    fg = function_value(addresses[0], addresses[1], FG_TYPE)
+    fun = function_value(addresses[2], addresses[3], F_TYPE)
+    jac = function_value(addresses[4], addresses[5], G_TYPE)
+    hess = function_value(second[0], second[1], HESS_TYPE)
+    hessp = function_value(second[2], second[3], HESSP_TYPE)
+    return run(fg, fun, jac, hess, hessp, mode, hess_mode, kind, x0, params, maxiter, maxcor)

@@ -13,6 +13,7 @@ from numba import njit, types
 
 from ._jit import KERNEL_OPTIONS
 from . import linesearch as ls
+from .fnptr import function_value
 from .steps import apply_step, inf_norm, sq_norm
 
 vector = types.Array(types.float64, 1, "C")
@@ -178,3 +179,20 @@ def run_compiled(fg, fun, jac, mode, kid, x0, nslots, hyper, line_search, maxite
         gmax = gmax_new
         nit += 1
     return x, f, g, nit, counts[0], counts[1], status
+
+
+FG_TYPE = types.FunctionType(FG_SIG)
+F_TYPE = types.FunctionType(F_SIG)
+G_TYPE = types.FunctionType(G_SIG)
+#: int64 array of (c_addr, jit_addr) pairs: fg, fun, jac (see ``fastopt._jitted``).
+ADDRESSES = types.Array(types.int64, 1, "C")
+
+
+@njit(RESULT(ADDRESSES, types.int64, types.int64, vector, types.int64, vector, types.boolean,
+             types.int64, types.float64), **KERNEL_OPTIONS)
+def run_compiled_at(addresses, mode, kid, x0, nslots, hyper, line_search, maxiter, gtol):
+    """``run_compiled`` with the objective given by addresses: the entry for Python callers."""
+    fg = function_value(addresses[0], addresses[1], FG_TYPE)
+    fun = function_value(addresses[2], addresses[3], F_TYPE)
+    jac = function_value(addresses[4], addresses[5], G_TYPE)
+    return run_compiled(fg, fun, jac, mode, kid, x0, nslots, hyper, line_search, maxiter, gtol)

@@ -14,18 +14,66 @@ History layout, shared by every kernel here and by the drivers::
 The recursion is written as ``2 count + 1`` passes over memory instead of the
 textbook's ``4 count``: each axpy is fused with the dot product the next step
 needs, and the sign flip and the ``gamma`` scaling ride along with a pass that
-runs anyway.  The same source builds serially and with ``parallel=True``
-(``_jit.serial_and_parallel``); threaded dot products sum in a different order,
-so the two builds agree to rounding, not bit for bit.
+runs anyway.  Each pass keeps four partial sums: a single chain of dependent
+additions runs at one add per 4 cycles and cannot use SIMD (without
+``fastmath``, LLVM may not reorder it), which made the recursion 3-4x slower
+on data in cache.  The passes build serially and with ``parallel=True``
+(``_jit.serial_and_parallel``), and so does the recursion over them; threaded
+dot products sum in a different order, so the two builds agree to rounding,
+not bit for bit.
 """
 import numpy as np
 from numba import prange
 
-from ._jit import kernel, serial_and_parallel
+from ._jit import kernel, renamed_copy, serial_and_parallel
 
 #: Pairs with ``s.y <= CURVATURE_EPS |s| |y|`` are skipped: they carry no
 #: usable curvature and would make ``rho`` huge or negative.
 CURVATURE_EPS = np.finfo(np.float64).eps
+
+
+def _dot(u, v):
+    """``u . v`` with four partial sums (one chain of adds cannot use SIMD)."""
+    n = u.size
+    s0 = s1 = s2 = s3 = 0.0
+    for k in prange(n >> 2):
+        i = k << 2
+        s0 += u[i] * v[i]
+        s1 += u[i + 1] * v[i + 1]
+        s2 += u[i + 2] * v[i + 2]
+        s3 += u[i + 3] * v[i + 3]
+    for i in range(n & ~3, n):
+        s0 += u[i] * v[i]
+    return (s0 + s1) + (s2 + s3)
+
+
+def _axpy_dot(out, src, c, a, scale, b):
+    """``out = scale (src + c a)``, returning ``b . out``: one pass, four partial sums."""
+    n = out.size
+    s0 = s1 = s2 = s3 = 0.0
+    for k in prange(n >> 2):
+        i = k << 2
+        v0 = scale * (src[i] + c * a[i])
+        v1 = scale * (src[i + 1] + c * a[i + 1])
+        v2 = scale * (src[i + 2] + c * a[i + 2])
+        v3 = scale * (src[i + 3] + c * a[i + 3])
+        out[i] = v0
+        out[i + 1] = v1
+        out[i + 2] = v2
+        out[i + 3] = v3
+        s0 += b[i] * v0
+        s1 += b[i + 1] * v1
+        s2 += b[i + 2] * v2
+        s3 += b[i + 3] * v3
+    for i in range(n & ~3, n):
+        v = scale * (src[i] + c * a[i])
+        out[i] = v
+        s0 += b[i] * v
+    return (s0 + s1) + (s2 + s3)
+
+
+dot, dot_parallel = serial_and_parallel(_dot)
+axpy_dot, axpy_dot_parallel = serial_and_parallel(_axpy_dot)
 
 
 def _direction(g, S, Y, rho, alpha, head, count, gamma, d):
@@ -35,59 +83,46 @@ def _direction(g, S, Y, rho, alpha, head, count, gamma, d):
     no pairs stored, ``d = -gamma g``.
     """
     m = S.shape[0]
-    n = g.size
     if count == 0:
-        for i in prange(n):
-            d[i] = -gamma * g[i]
+        axpy_dot(d, g, 0.0, g, -gamma, g)
         return
     # First loop, newest pair to oldest, on q (kept in d): q = g; then
-    # alpha_j = rho_j s_j.q and q -= alpha_j y_j.  The copy g -> d is fused
-    # with the first dot product, each axpy with the next dot product.
-    j = (head + count - 1) % m
-    s = S[j]
-    dot = 0.0
-    for i in prange(n):
-        d[i] = g[i]
-        dot += s[i] * g[i]
+    # alpha_j = rho_j s_j.q and q -= alpha_j y_j, each axpy fused with the
+    # next dot product; the last one also scales by gamma and takes the
+    # second loop's first dot product.
+    dot_ = dot(S[(head + count - 1) % m], g)
+    src = g
     for k in range(count - 1, -1, -1):
         j = (head + k) % m
-        a = rho[j] * dot
+        a = rho[j] * dot_
         alpha[k] = a
-        y = Y[j]
         if k > 0:
-            s = S[(head + k - 1) % m]
-            dot = 0.0
-            for i in prange(n):
-                q = d[i] - a * y[i]
-                d[i] = q
-                dot += s[i] * q
+            dot_ = axpy_dot(d, src, -a, Y[j], 1.0, S[(head + k - 1) % m])
         else:
-            # Last axpy: scale by gamma and take the second loop's first dot.
-            y0 = Y[head]
-            dot = 0.0
-            for i in prange(n):
-                r = gamma * (d[i] - a * y[i])
-                d[i] = r
-                dot += y0[i] * r
+            dot_ = axpy_dot(d, src, -a, Y[j], gamma, Y[head])
+        src = d
     # Second loop, oldest to newest, on r (kept in d): beta = rho_j y_j.r;
     # r += (alpha_j - beta) s_j.  The last pass flips the sign: d = -r.
     for k in range(count):
         j = (head + k) % m
-        c = alpha[k] - rho[j] * dot
-        s = S[j]
+        c = alpha[k] - rho[j] * dot_
         if k < count - 1:
-            y = Y[(head + k + 1) % m]
-            dot = 0.0
-            for i in prange(n):
-                r = d[i] + c * s[i]
-                d[i] = r
-                dot += y[i] * r
+            dot_ = axpy_dot(d, d, c, S[j], 1.0, Y[(head + k + 1) % m])
         else:
-            for i in prange(n):
-                d[i] = -(d[i] + c * s[i])
+            axpy_dot(d, d, c, S[j], -1.0, S[j])
 
 
-direction, direction_parallel = serial_and_parallel(_direction)
+# The serial build inlines its passes: at n = 100 a call per pass (21 for
+# m = 10), with reference counting on five array arguments, cost as much as
+# the arithmetic.
+direction = kernel(renamed_copy(
+    _direction, "_serial",
+    dot=kernel(renamed_copy(_dot, "_inline"), inline="always"),
+    axpy_dot=kernel(renamed_copy(_axpy_dot, "_inline"), inline="always")))
+# The threaded build: the same loop over the threaded passes.
+direction_parallel = kernel(renamed_copy(_direction, "_parallel", dot=dot_parallel,
+                                         axpy_dot=axpy_dot_parallel))
+
 
 
 def _push_pair(S, Y, rho, head, count, x_new, x_old, g_new, g_old):
