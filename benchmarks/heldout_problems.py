@@ -55,10 +55,11 @@ argument, so ``fg`` must be called with arrays of length ``Problem.n``.
 Compilation happens on first call.  ``Problem.reached(f)`` tells whether a final
 objective value is one of the known minima.
 """
-from dataclasses import dataclass
 
 import numba
 import numpy as np
+
+from fastopt.classic import Problem
 
 __all__ = ["Problem", "PROBLEMS"]
 
@@ -772,57 +773,8 @@ def _engval2(x):
 # The collection
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Problem:
-    """An unconstrained test problem with its standard start and known minima.
-
-    Attributes
-    ----------
-    name : str
-        Short name, with the dimension for variable-dimension problems
-        (``"penalty1_n10"``).
-    n : int
-        Number of variables.
-    x0 : tuple of float
-        The standard starting point of the source.
-    fmins : tuple of float
-        Known minimum values, the global minimum first, then any local minima
-        the source documents.
-    fg : numba dispatcher
-        ``fg(x) -> (f, g)``: objective and exact gradient (a new array) at a
-        1-D float64 C-contiguous ``x`` of length ``n``; compiled with
-        ``numba.njit(cache=True)`` on first call.
-    source : str
-        Where the problem, start and minimum come from, e.g. ``"MGH 1981 #26"``.
-    """
-
-    name: str
-    n: int
-    x0: tuple
-    fmins: tuple
-    fg: object
-    source: str
-
-    def reached(self, f, rtol=1e-6, atol=1e-8):
-        """Whether ``f`` is one of the known minimum values.
-
-        Parameters
-        ----------
-        f : float
-            A final objective value.
-        rtol, atol : float, optional
-            ``f`` counts as reaching ``fmin`` when
-            ``|f - fmin| <= atol + rtol * |fmin|``.
-
-        Returns
-        -------
-        bool
-            True if ``f`` is within tolerance of some value in ``fmins``
-            (False for NaN).
-        """
-        f = float(f)
-        return any(abs(f - m) <= atol + rtol * abs(m) for m in self.fmins)
-
+# The record type is the package's own (fields, ``reached``), so the two sets
+# are read the same way.
 
 def _mgh_grid_start(n):
     """MGH start x0_j = t_j (t_j - 1), t_j = j / (n + 1) (problems 28, 29)."""

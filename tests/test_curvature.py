@@ -76,7 +76,7 @@ def test_bfgs_update_matches_the_formula():
     x_new = x_old + 0.3 * d
     g_new = g_old + 0.3 * np.diag(np.arange(1.0, n + 1)) @ d
     s, y, Hg = np.empty(n), np.empty(n), np.empty(n)
-    sy, yy, usable = bfgs.curvature_pair(x_new, x_old, g_new, g_old, s, y)
+    sy, yy, usable = lbfgs.curvature_pair(x_new, x_old, g_new, g_old, s, y)
     assert usable and np.isclose(sy, s @ y) and np.isclose(yy, y @ y)
     rho = 1.0 / (s @ y)
     V = np.eye(n) - rho * np.outer(y, s)

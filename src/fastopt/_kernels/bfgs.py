@@ -11,11 +11,9 @@ product ``H g+`` gives both ``H y`` and, after the update, the next direction
 ``d+ = -H+ g+`` in closed form.  Each iteration thus reads ``H`` once and
 updates it once.
 """
-import numpy as np
 from numba import prange
 
 from ._jit import kernel, serial_and_parallel
-from .lbfgs import CURVATURE_EPS
 
 
 def _matvec(H, v, out):
@@ -54,23 +52,6 @@ def set_identity(H, scale):
         for j in range(n):
             row[j] = 0.0
         row[i] = scale
-
-
-@kernel
-def curvature_pair(x_new, x_old, g_new, g_old, s, y):
-    """Write ``s``, ``y``; return ``(s.y, y.y, usable)`` by the curvature test."""
-    ss = 0.0
-    yy = 0.0
-    sy = 0.0
-    for i in range(x_new.size):
-        a = x_new[i] - x_old[i]
-        b = g_new[i] - g_old[i]
-        s[i] = a
-        y[i] = b
-        ss += a * a
-        yy += b * b
-        sy += a * b
-    return sy, yy, sy > CURVATURE_EPS * np.sqrt(ss * yy)
 
 
 @kernel

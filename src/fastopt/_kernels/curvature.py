@@ -392,7 +392,7 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
             if new_gamma == new_gamma:
                 gamma = new_gamma
         elif kind == BFGS:
-            sy, yy, usable = bfgs.curvature_pair(trial, x, g_new, g, s, y)
+            sy, yy, usable = lbfgs.curvature_pair(trial, x, g_new, g, s, y)
             if fresh and usable:
                 # Scale H0 before the first update (N&W eq. 6.20); d = -H0 g stays true.
                 bfgs.set_identity(H, sy / yy)

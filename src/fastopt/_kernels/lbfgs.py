@@ -125,13 +125,36 @@ direction_parallel = kernel(renamed_copy(_direction, "_parallel", dot=dot_parall
 
 
 
+def _curvature_pair(x_new, x_old, g_new, g_old, s, y):
+    """Write ``s = x_new - x_old``, ``y = g_new - g_old`` in one pass.
+
+    Returns ``(s.y, y.y, usable)``, ``usable`` by the curvature test
+    ``s.y > CURVATURE_EPS |s| |y|``.
+    """
+    ss = 0.0
+    yy = 0.0
+    sy = 0.0
+    for i in prange(x_new.size):
+        a = x_new[i] - x_old[i]
+        b = g_new[i] - g_old[i]
+        s[i] = a
+        y[i] = b
+        ss += a * a
+        yy += b * b
+        sy += a * b
+    return sy, yy, sy > CURVATURE_EPS * np.sqrt(ss * yy)
+
+
+curvature_pair, curvature_pair_parallel = serial_and_parallel(_curvature_pair)
+
+
 def _push_pair(S, Y, rho, head, count, x_new, x_old, g_new, g_old):
     """Store ``s = x_new - x_old``, ``y = g_new - g_old`` as the newest pair.
 
-    One pass: the pair is written into its slot while ``s.y``, ``s.s`` and
-    ``y.y`` are summed.  A pair failing the curvature test is not kept; when
-    the buffer was full its slot held the oldest pair, which is then dropped
-    too (rare, and harmless: the oldest pair carries the least information).
+    The pair is written straight into its slot.  A pair failing the curvature
+    test is not kept; when the buffer was full its slot held the oldest pair,
+    which is then dropped too (rare, and harmless: the oldest pair carries the
+    least information).
 
     Returns
     -------
@@ -141,28 +164,18 @@ def _push_pair(S, Y, rho, head, count, x_new, x_old, g_new, g_old):
         ``s.y / y.y`` of the stored pair, or NaN if it was skipped.
     """
     m = S.shape[0]
-    n = x_new.size
     j = (head + count) % m
-    s = S[j]
-    y = Y[j]
-    ss = 0.0
-    yy = 0.0
-    sy = 0.0
-    for i in prange(n):
-        a = x_new[i] - x_old[i]
-        b = g_new[i] - g_old[i]
-        s[i] = a
-        y[i] = b
-        ss += a * a
-        yy += b * b
-        sy += a * b
+    sy, yy, usable = curvature_pair(x_new, x_old, g_new, g_old, S[j], Y[j])
     if count == m:
         head = (head + 1) % m
         count -= 1
-    if not sy > CURVATURE_EPS * np.sqrt(ss * yy):
+    if not usable:
         return head, count, np.nan
     rho[j] = 1.0 / sy
     return head, count + 1, sy / yy
 
 
-push_pair, push_pair_parallel = serial_and_parallel(_push_pair)
+push_pair = kernel(_push_pair)
+push_pair_parallel = kernel(renamed_copy(_push_pair, "_parallel",
+                                         curvature_pair=curvature_pair_parallel))
+
