@@ -12,7 +12,7 @@ from scipy.optimize import OptimizeWarning
 
 import fastopt
 from fastopt import classic
-from fastopt._kernels import bfgs, lbfgs, lbfgs_gram, newton, wolfe
+from fastopt._kernels import bfgs, lbfgs, newton, wolfe
 from fastopt.problems import PROBLEMS
 
 ROSEN = PROBLEMS["rosenbrock"]
@@ -33,49 +33,37 @@ def _dense_lbfgs(pairs, gamma):
 
 
 @pytest.mark.parametrize("npairs", [0, 3, 7, 12])
-@pytest.mark.parametrize("threaded", [False, True], ids=["serial", "threaded"])
-def test_lbfgs_directions_match_the_dense_recursion(npairs, threaded):
-    # Both the solver's two-pass form (lbfgs_gram, with its Gram matrices kept
-    # up to date pair by pair) and the two-loop recursion (lbfgs, hess_inv).
+@pytest.mark.parametrize("build", [lbfgs.direction, lbfgs.direction_parallel])
+def test_two_loop_matches_the_dense_recursion(npairs, build):
     rng = np.random.default_rng(npairs)
     n, m = 37, 7
     A = rng.standard_normal((n, n))
     A = A @ A.T + n * np.eye(n)
-    S, Y, rho, gram = np.zeros((m, n)), np.zeros((m, n)), np.zeros(m), lbfgs_gram.new_gram(m)
-    partial = np.zeros((lbfgs_gram.nchunks(threaded), 2 * m))
-    direction = lbfgs_gram.direction_parallel if threaded else lbfgs_gram.direction
-    push = lbfgs_gram.push_pair_parallel if threaded else lbfgs_gram.push_pair
-    two_loop = lbfgs.direction_parallel if threaded else lbfgs.direction
+    S, Y, rho = np.zeros((m, n)), np.zeros((m, n)), np.zeros(m)
     head = count = 0
-    pending = -1
-    gamma = 1.0
     pairs = []
     x = rng.standard_normal(n)
+    for _ in range(npairs):
+        x_new = x + 0.1 * rng.standard_normal(n)
+        head, count, gamma = lbfgs.push_pair(S, Y, rho, head, count, x_new, x, A @ x_new, A @ x)
+        pairs.append((x_new - x, A @ (x_new - x)))
+        x = x_new
+    assert count == min(npairs, m)
+    g = rng.standard_normal(n)
     d = np.empty(n)
-    for _ in range(npairs + 1):
-        g = A @ x
-        direction(g, S, Y, rho, head, count, gamma, gram, pending, partial, d)
-        expected = -_dense_lbfgs(pairs[-m:], gamma) @ g if pairs else -gamma * g
-        np.testing.assert_allclose(d, expected, rtol=1e-10, atol=1e-12)
-        reference = np.empty(n)
-        two_loop(g, S, Y, rho, np.empty(m), head, count, gamma, reference)
-        np.testing.assert_allclose(reference, expected, rtol=1e-10, atol=1e-12)
-        stp = 0.3
-        head, count, gamma, pending = push(S, Y, rho, head, count, gram, stp,
-                                           x + stp * d, x, A @ (x + stp * d), g)
-        pairs.append((stp * d, A @ (stp * d)))
-        x = x + stp * d
-    assert count == min(npairs + 1, m)
+    build(g, S, Y, rho, np.empty(m), head, count, 0.7, d)
+    expected = -_dense_lbfgs(pairs[-m:], 0.7) @ g if pairs else -0.7 * g
+    np.testing.assert_allclose(d, expected, rtol=1e-11, atol=1e-13)
 
 
 def test_push_pair_skips_pairs_without_curvature():
     n, m = 5, 3
-    S, Y, rho, gram = np.zeros((m, n)), np.zeros((m, n)), np.zeros(m), lbfgs_gram.new_gram(m)
+    S, Y, rho = np.zeros((m, n)), np.zeros((m, n)), np.zeros(m)
     x0, x1 = np.zeros(n), np.ones(n)
-    out = lbfgs_gram.push_pair(S, Y, rho, 0, 0, gram, 1.0, x1, x0, -np.ones(n), np.zeros(n))
-    assert out[:2] == (0, 0) and np.isnan(out[2]) and out[3] == -1
-    out = lbfgs_gram.push_pair(S, Y, rho, 0, 0, gram, 1.0, x1, x0, 2 * np.ones(n), np.zeros(n))
-    assert out == (0, 1, 0.5, 0) and rho[0] == 1.0 / (2 * n)
+    head, count, gamma = lbfgs.push_pair(S, Y, rho, 0, 0, x1, x0, -np.ones(n), np.zeros(n))
+    assert (head, count) == (0, 0) and np.isnan(gamma)
+    head, count, gamma = lbfgs.push_pair(S, Y, rho, 0, 0, x1, x0, 2 * np.ones(n), np.zeros(n))
+    assert (head, count, gamma) == (0, 1, 0.5) and rho[0] == 1.0 / (2 * n)
 
 
 def test_bfgs_update_matches_the_formula():

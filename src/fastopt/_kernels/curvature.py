@@ -21,7 +21,7 @@ import math
 import numpy as np
 from numba import prange
 
-from . import bfgs, lbfgs, lbfgs_gram, newton, wolfe
+from . import bfgs, lbfgs, newton, wolfe
 from ._jit import serial_and_parallel
 from .codes import BFGS, HESS_DENSE, HESS_PRODUCT, LBFGS, NEWTON, NEWTON_CG, STEEPEST
 from .driver import _value_and_grad
@@ -80,38 +80,28 @@ def dot(u, v):
     return (dot_parallel if u.size >= PARALLEL_MIN_SIZE else dot_serial)(u, v)
 
 
-def _lbfgs_direction_compiled(g, S, Y, rho, head, count, gamma, gram, pending, partial, d):
-    lbfgs_gram.direction(g, S, Y, rho, head, count, gamma, gram, pending, partial, d)
+def _two_loop_compiled(g, S, Y, rho, alpha, head, count, gamma, d):
+    lbfgs.direction(g, S, Y, rho, alpha, head, count, gamma, d)
 
 
-@boundary(_lbfgs_direction_compiled)
-def lbfgs_direction(g, S, Y, rho, head, count, gamma, gram, pending, partial, d):
-    """``d = -H g`` for the L-BFGS matrix (``lbfgs_gram.direction``)."""
+@boundary(_two_loop_compiled)
+def two_loop(g, S, Y, rho, alpha, head, count, gamma, d):
+    """``d = -H g`` for the L-BFGS matrix (``lbfgs.direction``)."""
     big = g.size >= PARALLEL_MIN_SIZE
-    (lbfgs_gram.direction_parallel if big else lbfgs_gram.direction)(
-        g, S, Y, rho, head, count, gamma, gram, pending, partial, d)
+    (lbfgs.direction_parallel if big else lbfgs.direction)(
+        g, S, Y, rho, alpha, head, count, gamma, d)
 
 
-def _push_pair_compiled(S, Y, rho, head, count, gram, stp, x_new, x_old, g_new, g_old):
-    return lbfgs_gram.push_pair(S, Y, rho, head, count, gram, stp, x_new, x_old, g_new, g_old)
+def _push_pair_compiled(S, Y, rho, head, count, x_new, x_old, g_new, g_old):
+    return lbfgs.push_pair(S, Y, rho, head, count, x_new, x_old, g_new, g_old)
 
 
 @boundary(_push_pair_compiled)
-def push_pair(S, Y, rho, head, count, gram, stp, x_new, x_old, g_new, g_old):
-    """Store the newest L-BFGS pair (``lbfgs_gram.push_pair``)."""
+def push_pair(S, Y, rho, head, count, x_new, x_old, g_new, g_old):
+    """Store the newest L-BFGS pair (``lbfgs.push_pair``)."""
     big = x_new.size >= PARALLEL_MIN_SIZE
-    return (lbfgs_gram.push_pair_parallel if big else lbfgs_gram.push_pair)(
-        S, Y, rho, head, count, gram, stp, x_new, x_old, g_new, g_old)
-
-
-def _partial_sums_compiled(n, m):
-    return np.zeros((1, 2 * m))
-
-
-@boundary(_partial_sums_compiled)
-def partial_sums(n, m):
-    """Scratch for the per-thread sums of ``lbfgs_gram``'s passes."""
-    return np.zeros((lbfgs_gram.nchunks(n >= PARALLEL_MIN_SIZE), 2 * m))
+    return (lbfgs.push_pair_parallel if big else lbfgs.push_pair)(
+        S, Y, rho, head, count, x_new, x_old, g_new, g_old)
 
 
 def _matvec_compiled(H, v, out):
@@ -309,9 +299,7 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
     S = np.zeros((m, n))
     Y = np.zeros((m, n))
     rho = np.zeros(m)
-    gram = lbfgs_gram.new_gram(m)
-    partial = partial_sums(n, m)
-    pending = -1  # slot of the newest pair while its Gram column is incomplete
+    alpha = np.zeros(m)
     H = np.zeros((nh, nh))
     L = np.zeros((nl, nl))
     s = np.zeros(nv)
@@ -347,7 +335,7 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
         if restart or kind == STEEPEST or (kind == BFGS and fresh):
             d[:] = -g
         elif kind == LBFGS:
-            lbfgs_direction(g, S, Y, rho, head, count, gamma, gram, pending, partial, d)
+            two_loop(g, S, Y, rho, alpha, head, count, gamma, d)
         elif kind == BFGS:
             pass  # d = -H g was left by the last update
         elif kind == NEWTON:
@@ -368,7 +356,6 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
             dg = -dot(g, g)
             fresh = True
             count = 0
-            pending = -1
             gamma = 1.0
 
         if restart or (fresh and kind != NEWTON and kind != NEWTON_CG):
@@ -397,13 +384,11 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
             fresh = True
             restart = True
             count = 0
-            pending = -1
             gamma = 1.0
             continue
 
         if kind == LBFGS:
-            head, count, new_gamma, pending = push_pair(S, Y, rho, head, count, gram, stp,
-                                                        trial, x, g_new, g)
+            head, count, new_gamma = push_pair(S, Y, rho, head, count, trial, x, g_new, g)
             if new_gamma == new_gamma:
                 gamma = new_gamma
         elif kind == BFGS:

@@ -1,9 +1,5 @@
 """L-BFGS kernels: the two-loop recursion over a circular history buffer.
 
-The solver takes its directions from ``lbfgs_gram`` (the same matrix in two
-passes over memory); the two-loop recursion here serves ``hess_inv`` products
-and is the reference that ``lbfgs_gram`` is tested against.
-
 Nocedal and Wright (2006), Numerical Optimization, Algorithm 7.4 (two-loop
 recursion) and eq. (7.20) (initial scaling ``H0 = gamma I`` with
 ``gamma = s.y / y.y`` of the newest pair).
@@ -152,4 +148,34 @@ def _curvature_pair(x_new, x_old, g_new, g_old, s, y):
 curvature_pair, curvature_pair_parallel = serial_and_parallel(_curvature_pair)
 
 
+def _push_pair(S, Y, rho, head, count, x_new, x_old, g_new, g_old):
+    """Store ``s = x_new - x_old``, ``y = g_new - g_old`` as the newest pair.
+
+    The pair is written straight into its slot.  A pair failing the curvature
+    test is not kept; when the buffer was full its slot held the oldest pair,
+    which is then dropped too (rare, and harmless: the oldest pair carries the
+    least information).
+
+    Returns
+    -------
+    head, count : int
+        The new buffer position.
+    gamma : float
+        ``s.y / y.y`` of the stored pair, or NaN if it was skipped.
+    """
+    m = S.shape[0]
+    j = (head + count) % m
+    sy, yy, usable = curvature_pair(x_new, x_old, g_new, g_old, S[j], Y[j])
+    if count == m:
+        head = (head + 1) % m
+        count -= 1
+    if not usable:
+        return head, count, np.nan
+    rho[j] = 1.0 / sy
+    return head, count + 1, sy / yy
+
+
+push_pair = kernel(_push_pair)
+push_pair_parallel = kernel(renamed_copy(_push_pair, "_parallel",
+                                         curvature_pair=curvature_pair_parallel))
 
