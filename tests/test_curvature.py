@@ -13,6 +13,7 @@ from scipy.optimize import OptimizeWarning
 import fastopt
 from fastopt import classic
 from fastopt._kernels import bfgs, lbfgs, newton, wolfe
+from fastopt._kernels._twoloop import direction as cython_direction
 from fastopt.problems import PROBLEMS
 
 ROSEN = PROBLEMS["rosenbrock"]
@@ -33,7 +34,8 @@ def _dense_lbfgs(pairs, gamma):
 
 
 @pytest.mark.parametrize("npairs", [0, 3, 7, 12])
-@pytest.mark.parametrize("build", [lbfgs.direction, lbfgs.direction_parallel])
+@pytest.mark.parametrize("build", [lbfgs.direction, lbfgs.direction_parallel, cython_direction],
+                         ids=["numba", "numba-threaded", "cython-blas"])
 def test_two_loop_matches_the_dense_recursion(npairs, build):
     rng = np.random.default_rng(npairs)
     n, m = 37, 7
@@ -190,6 +192,23 @@ def test_as_robust_as_scipy_on_the_development_set_with_defaults(method):
         ours += p.reached(fastopt.minimize(p.fg, x0, jac=True, method=method).fun)
         theirs += p.reached(so.minimize(p.fg, x0, jac=True, method=peer).fun)
     assert ours >= theirs
+
+
+def test_lbfgs_drivers_agree_where_the_python_driver_uses_blas():
+    # n = 2000: the Python driver takes the Cython/BLAS two-loop, the compiled
+    # driver numba's; the same solve up to rounding.
+    c = np.logspace(0.0, 2.0, 2000)
+
+    @njit
+    def fg(x):
+        g = c * x
+        return 0.5 * (g @ x), g
+    x0 = np.ones(2000)
+    compiled_run = fastopt.minimize(fg, x0, jac=True, method="l-bfgs", options={"gtol": 1e-8})
+    python_run = fastopt.minimize(lambda x: fg(x), x0, jac=True, method="l-bfgs",
+                                  options={"gtol": 1e-8})
+    assert compiled_run.success and python_run.success
+    np.testing.assert_allclose(python_run.x, compiled_run.x, atol=1e-9)
 
 
 def test_lbfgs_takes_scipy_lbfgsb_steps_on_rosenbrock():

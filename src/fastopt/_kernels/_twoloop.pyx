@@ -23,16 +23,19 @@ from libc.limits cimport INT_MAX
 
 from scipy.linalg import cython_blas as _cython_blas
 
-ctypedef double (*ddot_t)(int *n, double *x, int *incx, double *y, int *incy) noexcept nogil
-ctypedef void (*daxpy_t)(int *n, double *a, double *x, int *incx, double *y, int *incy) noexcept nogil
-ctypedef void (*dcopy_t)(int *n, double *x, int *incx, double *y, int *incy) noexcept nogil
-ctypedef void (*dscal_t)(int *n, double *a, double *x, int *incx) noexcept nogil
+# The Fortran BLAS interface: every argument by pointer.
+ctypedef double (*ddot_t)(int *, double *, int *, double *, int *) noexcept nogil
+ctypedef void (*daxpy_t)(int *, double *, double *, int *, double *, int *) noexcept nogil
+ctypedef void (*dcopy_t)(int *, double *, int *, double *, int *) noexcept nogil
+ctypedef void (*dscal_t)(int *, double *, double *, int *) noexcept nogil
 
 
 cdef void *_blas(str name, str signature) except NULL:
     """Function pointer ``name`` from scipy's cython_blas, checked against ``signature``."""
     capsule = _cython_blas.__pyx_capi__[name]
     cdef const char *cname = PyCapsule_GetName(capsule)
+    if cname == NULL:
+        raise ImportError(f"scipy.linalg.cython_blas.{name}: capsule without a signature")
     # scipy declares ``ctypedef double d``; Cython mangles the typedef's name.
     found = (<bytes>cname).decode().replace("__pyx_t_5scipy_6linalg_11cython_blas_d", "double")
     if found != signature:
@@ -42,7 +45,8 @@ cdef void *_blas(str name, str signature) except NULL:
 
 
 cdef ddot_t ddot = <ddot_t>_blas("ddot", "double (int *, double *, int *, double *, int *)")
-cdef daxpy_t daxpy = <daxpy_t>_blas("daxpy", "void (int *, double *, double *, int *, double *, int *)")
+cdef daxpy_t daxpy = <daxpy_t>_blas("daxpy",
+                                    "void (int *, double *, double *, int *, double *, int *)")
 cdef dcopy_t dcopy = <dcopy_t>_blas("dcopy", "void (int *, double *, int *, double *, int *)")
 cdef dscal_t dscal = <dscal_t>_blas("dscal", "void (int *, double *, double *, int *)")
 

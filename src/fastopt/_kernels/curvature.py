@@ -23,6 +23,7 @@ from numba import prange
 
 from . import bfgs, lbfgs, newton, wolfe
 from ._jit import serial_and_parallel
+from ._twoloop import direction as cython_direction
 from .codes import BFGS, HESS_DENSE, HESS_PRODUCT, LBFGS, NEWTON, NEWTON_CG, STEEPEST
 from .driver import _value_and_grad
 from .steps import PARALLEL_MIN_SIZE, inf_norm
@@ -35,6 +36,8 @@ CALLBACK = 99
 GTOL, FTOL_, C1, C2, MAXLS, NPARAMS = 0, 1, 2, 3, 4, 5
 
 _SQRT_EPS = math.sqrt(np.finfo(np.float64).eps)
+#: Python-driver sizes from which the Cython/BLAS two-loop is used (see ``two_loop``).
+CYTHON_BLAS_MIN_SIZE = 1000
 
 
 # --- vector kernels, serial and threaded --------------------------------------
@@ -86,10 +89,23 @@ def _two_loop_compiled(g, S, Y, rho, alpha, head, count, gamma, d):
 
 @boundary(_two_loop_compiled)
 def two_loop(g, S, Y, rho, alpha, head, count, gamma, d):
-    """``d = -H g`` for the L-BFGS matrix (``lbfgs.direction``)."""
-    big = g.size >= PARALLEL_MIN_SIZE
-    (lbfgs.direction_parallel if big else lbfgs.direction)(
-        g, S, Y, rho, alpha, head, count, gamma, d)
+    """``d = -H g`` for the L-BFGS matrix, by whichever build is fastest at this size.
+
+    ``benchmarks/bench_twoloop.py`` measured, on one call with m = 10: from
+    ``CYTHON_BLAS_MIN_SIZE`` up to the threading threshold the textbook
+    recursion in Cython over scipy's BLAS (``_twoloop``, SIMD dot and axpy)
+    beats the fused numba passes by 1.3-1.5x; above it numba's threaded build
+    is as fast or faster (1.2-1.3x at 1e7).  Below ``CYTHON_BLAS_MIN_SIZE``
+    numba's serial build is used, as in compiled code, so both drivers take
+    bit-identical steps on small problems (BLAS kernels round differently).
+    """
+    n = g.size
+    if n >= PARALLEL_MIN_SIZE:
+        lbfgs.direction_parallel(g, S, Y, rho, alpha, head, count, gamma, d)
+    elif n >= CYTHON_BLAS_MIN_SIZE:
+        cython_direction(g, S, Y, rho, alpha, head, count, gamma, d)
+    else:
+        lbfgs.direction(g, S, Y, rho, alpha, head, count, gamma, d)
 
 
 def _push_pair_compiled(S, Y, rho, head, count, x_new, x_old, g_new, g_old):

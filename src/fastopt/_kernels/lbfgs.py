@@ -84,7 +84,8 @@ def _direction(g, S, Y, rho, alpha, head, count, gamma, d):
     """
     m = S.shape[0]
     if count == 0:
-        axpy_dot(d, g, 0.0, g, -gamma, g)
+        for i in prange(g.size):
+            d[i] = -gamma * g[i]
         return
     # First loop, newest pair to oldest, on q (kept in d): q = g; then
     # alpha_j = rho_j s_j.q and q -= alpha_j y_j, each axpy fused with the
