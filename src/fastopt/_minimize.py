@@ -9,6 +9,7 @@ from . import _registry
 from ._drivers import _Table, run_python, wrap_callback
 from ._hess_inv import LbfgsInverseHessian
 from ._jitted import compiled_objective, compiled_second_derivatives
+from ._kernels.codes import BFGS, LBFGS, NEWTON, NEWTON_CG, STEEPEST
 from ._objective import Objective, normalize_jac
 from ._result import make_result
 
@@ -170,9 +171,6 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
 
 def _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report, given, maxiter, gtol, disp):
     """bfgs, l-bfgs, newton, newton-cg and gd with a Wolfe search: ``curvature.solve``."""
-    from ._kernels import curvature
-    from ._kernels.codes import BFGS, LBFGS, NEWTON, NEWTON_CG, STEEPEST
-
     kind = STEEPEST if spec.kind is None else spec.kind
     values = dict(_CURVATURE_DEFAULTS)
     values.update((name, _registry.check_hyper(name, value)) for name, value in given.items())
@@ -207,15 +205,15 @@ def _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report, given, max
             warnings.warn(f"running the Python driver: {compiled}", OptimizeWarning, stacklevel=3)
             compiled = None
     if compiled is not None:
-        from ._kernels.curvature_driver import run_at
-        out = run_at(*compiled, kind, x, params, maxiter, maxcor)
+        out = _compiled_curvature_driver()(*compiled, kind, x, params, maxiter, maxcor)
     else:
         if kind == NEWTON_CG and hessp is None and hess is not None:
             hessp = _product_from_hess(hess)
         obj = Objective(fun, jac, args, x.size, hess if kind == NEWTON else None,
                         hessp if kind == NEWTON_CG else None)
         table = _Table(disp) if disp else None
-        out = curvature.solve(obj, kind, x, params, maxiter, maxcor, _reporter(report, table))
+        from ._kernels.curvature import solve
+        out = solve(obj, kind, x, params, maxiter, maxcor, _reporter(report, table))
         if table:
             table.row(out[3], out[4][0], out[1], np.abs(out[2]).max(), force=True)
             table.summary(out[5], out[1], out[3], out[4][0], out[4][1])
@@ -232,6 +230,20 @@ def _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report, given, max
 
 #: Options of the curvature methods with their defaults (the l-bfgs row has them all).
 _CURVATURE_DEFAULTS = {name: float(default) for name, default in _registry.METHODS["l-bfgs"].hyper}
+
+
+def _compiled_curvature_driver():
+    """``curvature_driver.run_at``, imported on first use (loading it reads a
+    large cache entry) and then kept: an import statement per call costs
+    microseconds that a small solve notices."""
+    global _RUN_AT
+    if _RUN_AT is None:
+        from ._kernels.curvature_driver import run_at
+        _RUN_AT = run_at
+    return _RUN_AT
+
+
+_RUN_AT = None
 
 
 def _product_from_hess(hess):
