@@ -48,15 +48,7 @@ def _axpy_to(out, x, a, d):
         out[i] = x[i] + a * d[i]
 
 
-def _dot(u, v):
-    acc = 0.0
-    for i in prange(u.size):
-        acc += u[i] * v[i]
-    return acc
-
-
 axpy_to_serial, axpy_to_parallel = serial_and_parallel(_axpy_to)
-dot_serial, dot_parallel = serial_and_parallel(_dot)
 
 
 # --- boundary functions: Python bodies here, compiled bodies beside them ------
@@ -74,13 +66,13 @@ def axpy_to(out, x, a, d):
 
 
 def _dot_compiled(u, v):
-    return dot_serial(u, v)
+    return lbfgs.dot(u, v)
 
 
 @boundary(_dot_compiled)
 def dot(u, v):
     """``u . v``."""
-    return (dot_parallel if u.size >= PARALLEL_MIN_SIZE else dot_serial)(u, v)
+    return (lbfgs.dot_parallel if u.size >= PARALLEL_MIN_SIZE else lbfgs.dot)(u, v)
 
 
 def _two_loop_compiled(g, S, Y, rho, alpha, head, count, gamma, d):
@@ -373,6 +365,8 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
             fresh = True
             count = 0
             gamma = 1.0
+            if kind == BFGS:
+                bfgs.set_identity(H, 1.0)
 
         if restart or (fresh and kind != NEWTON and kind != NEWTON_CG):
             stp = 1.0 / math.sqrt(-dg if kind == STEEPEST else dot(d, d))
