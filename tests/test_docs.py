@@ -9,7 +9,7 @@ import importlib
 import pytest
 
 MODULES = ["fastopt", "fastopt._minimize", "fastopt._fdiff", "fastopt._show",
-           "fastopt.optimizers"]
+           "fastopt.optimizers", "fastopt.classic", "fastopt.compiled"]
 
 
 @pytest.mark.parametrize("name", MODULES)
