@@ -1,4 +1,5 @@
 """``fastopt.minimize``: scipy.optimize.minimize's interface on compiled kernels."""
+import math
 import numbers
 import warnings
 
@@ -15,6 +16,12 @@ from ._result import make_result
 
 
 def _check_x0(x0):
+    if type(x0) is np.ndarray and x0.dtype == np.float64 and x0.ndim == 1 and x0.size:
+        # The common case, checked in a fraction of the general path's time: a
+        # finite sum means finite entries (the full test runs only otherwise).
+        if math.isfinite(x0.sum()) or np.isfinite(x0).all():
+            return x0.copy()
+        raise ValueError("x0 must be finite (it contains NaN or inf)")
     if np.iscomplexobj(x0):
         raise TypeError("x0 must be real, got complex values")
     try:
@@ -78,16 +85,20 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
     args : tuple, optional
         Extra arguments passed to ``fun`` and ``jac``.
     method : str, optional
-        One of ``'gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop',
-        'adadelta', 'adam', 'adamax', 'nadam', 'amsgrad'`` (case-insensitive).
-        Default ``'gd'``, gradient descent with an Armijo line search.
+        One of ``'bfgs', 'l-bfgs', 'newton', 'newton-cg', 'gd', 'momentum',
+        'nesterov', 'adagrad', 'rmsprop', 'adadelta', 'adam', 'adamax',
+        'nadam', 'amsgrad'`` (case-insensitive; ``'lbfgs'`` and ``'L-BFGS-B'``
+        name l-bfgs).  Default ``'bfgs'``, as in scipy.
         ``fastopt.show_options()`` lists each method's options and defaults.
     jac : callable, True, '2-point' or '3-point', optional
         Gradient: a function ``jac(x, *args)``, ``True`` if ``fun`` returns
         ``(f, g)``, or finite differences (default ``'2-point'``, with
         relative steps).
-    hess, hessp : optional
-        Not used by these methods (a ``RuntimeWarning`` says so, as in scipy).
+    hess, hessp : callable, optional
+        ``hess(x, *args)`` -> (n, n) array and ``hessp(x, p, *args)`` -> H p,
+        for ``'newton'`` (``hess``; finite differences of the gradient when
+        absent) and ``'newton-cg'`` (either).  Other methods ignore them with
+        a ``RuntimeWarning``, as in scipy.
     bounds : optional
         No method here honours bounds: passing any raises ``ValueError``.
     callback : callable, optional
@@ -97,17 +108,21 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
     tol : float, optional
         Sets ``gtol`` when the options do not.
     options : dict, optional
-        ``maxiter`` (default 10000), ``gtol`` (stop when max |g_i| <= gtol,
-        default 1e-5), ``disp`` (print an iteration table; 2 for every row),
-        and the method's hyperparameters (``lr``, ``beta1``, ...).
+        ``maxiter``, ``gtol`` (stop when max |g_i| <= gtol), ``disp`` (print
+        an iteration table; 2 for every row), and the method's own options
+        (``lr``, ``beta1``, ``maxcor``, ``c1``, ...); ``show_options()``
+        lists them with their defaults.
 
     Returns
     -------
     scipy.optimize.OptimizeResult
-        ``x, fun, jac, nit, nfev, njev, status, success, message``.  Status 0
-        is success; 1 iteration limit; 2 a NaN/inf objective or gradient (``x``
-        is then the last iterate where both were finite); 3 line search
-        failure; 99 ``StopIteration`` from the callback.
+        ``x, fun, jac, nit, nfev, njev, status, success, message``, plus
+        ``hess_inv`` (bfgs: an array; l-bfgs: a ``LinearOperator``) and
+        ``nhev`` (newton methods).  Status 0 is success; 1 iteration limit;
+        2 a NaN/inf objective or gradient (``x`` is then the last iterate
+        where both were finite); 3 line search failure; 4 (l-bfgs, success)
+        relative reduction of f below ``ftol``; 99 ``StopIteration`` from
+        the callback.
 
     Examples
     --------

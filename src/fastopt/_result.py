@@ -26,10 +26,15 @@ MESSAGES = {
 }
 
 
+#: status code -> (success, message), plain ints: ``make_result`` runs on every call.
+_OUTCOME = {int(code): (code in (Status.SUCCESS, Status.FTOL), message)
+            for code, message in MESSAGES.items()}
+
+
 def make_result(x, f, g, nit, nfev, njev, status, **extra):
     """Build scipy's ``OptimizeResult`` from a driver's raw outputs (plus ``extra`` fields)."""
-    status = Status(status)
+    status = int(status)
+    success, message = _OUTCOME[status]
     return OptimizeResult(x=x, fun=float(f), jac=g, nit=int(nit), nfev=int(nfev),
-                          njev=int(njev), status=int(status),
-                          success=status in (Status.SUCCESS, Status.FTOL),
-                          message=MESSAGES[status], **extra)
+                          njev=int(njev), status=status, success=success,
+                          message=message, **extra)

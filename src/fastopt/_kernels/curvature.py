@@ -19,11 +19,9 @@ steepest descent); More and Thuente (1994) for the line search.
 import math
 
 import numpy as np
-from numba import prange
 
 from . import bfgs, lbfgs, newton, wolfe
-from ._jit import serial_and_parallel
-from ._twoloop import direction as cython_direction
+from ._jit import REASSOC, kernel
 from .codes import BFGS, HESS_DENSE, HESS_PRODUCT, LBFGS, NEWTON, NEWTON_CG, STEEPEST
 from .driver import _value_and_grad
 from .steps import PARALLEL_MIN_SIZE, inf_norm
@@ -36,81 +34,45 @@ CALLBACK = 99
 GTOL, FTOL_, C1, C2, MAXLS, NPARAMS = 0, 1, 2, 3, 4, 5
 
 _SQRT_EPS = math.sqrt(np.finfo(np.float64).eps)
-#: Python-driver sizes from which the Cython/BLAS two-loop is used (see ``two_loop``).
-CYTHON_BLAS_MIN_SIZE = 1000
 
 
-# --- vector kernels, serial and threaded --------------------------------------
+# --- vector kernels ------------------------------------------------------------
+# The O(n) passes of the loop (and the L-BFGS recursion) run serially on both
+# drivers, at every size.  They are bound by memory bandwidth: numba's threads
+# bought at most 1.7x on an idle machine, and lost 2x when the objective called
+# a threaded BLAS just before, whose spinning workers then share the cores
+# (``benchmarks/bench_quasi_newton.py``, n = 1e6: 45-53 ns per element per
+# iteration threaded, 20-23 serial).  Only the O(n^2) bfgs kernels thread.
 
-def _axpy_to(out, x, a, d):
+@kernel
+def axpy_to(out, x, a, d):
     """``out = x + a d``."""
-    for i in prange(x.size):
+    for i in range(x.size):
         out[i] = x[i] + a * d[i]
 
 
-axpy_to_serial, axpy_to_parallel = serial_and_parallel(_axpy_to)
+@kernel(fastmath=REASSOC)
+def slope_and_inf_norm(g, d):
+    """``(g . d, max |g_i|)`` in one pass; the norm is NaN if any ``g_i`` is."""
+    slope = 0.0
+    gmax = 0.0
+    nans = 0
+    for i in range(g.size):
+        slope += g[i] * d[i]
+        a = abs(g[i])
+        gmax = max(gmax, a)
+        nans += a != a
+    return slope, (np.nan if nans else gmax)
+
+
+dot = lbfgs.dot
+two_loop = lbfgs.direction
+push_pair = lbfgs.push_pair
 
 
 # --- boundary functions: Python bodies here, compiled bodies beside them ------
-# From Python, the vector kernels take their threaded build for large n;
+# From Python, the bfgs kernels take their threaded build for large n;
 # compiled code always takes the serial one (see steps.select for why).
-
-def _axpy_to_compiled(out, x, a, d):
-    axpy_to_serial(out, x, a, d)
-
-
-@boundary(_axpy_to_compiled)
-def axpy_to(out, x, a, d):
-    """``out = x + a d``."""
-    (axpy_to_parallel if x.size >= PARALLEL_MIN_SIZE else axpy_to_serial)(out, x, a, d)
-
-
-def _dot_compiled(u, v):
-    return lbfgs.dot(u, v)
-
-
-@boundary(_dot_compiled)
-def dot(u, v):
-    """``u . v``."""
-    return (lbfgs.dot_parallel if u.size >= PARALLEL_MIN_SIZE else lbfgs.dot)(u, v)
-
-
-def _two_loop_compiled(g, S, Y, rho, alpha, head, count, gamma, d):
-    lbfgs.direction(g, S, Y, rho, alpha, head, count, gamma, d)
-
-
-@boundary(_two_loop_compiled)
-def two_loop(g, S, Y, rho, alpha, head, count, gamma, d):
-    """``d = -H g`` for the L-BFGS matrix, by whichever build is fastest at this size.
-
-    ``benchmarks/bench_twoloop.py`` measured, on one call with m = 10: from
-    ``CYTHON_BLAS_MIN_SIZE`` up to the threading threshold the textbook
-    recursion in Cython over scipy's BLAS (``_twoloop``, SIMD dot and axpy)
-    beats the fused numba passes by 1.3-1.5x; above it numba's threaded build
-    is as fast or faster (1.2-1.3x at 1e7).  Below ``CYTHON_BLAS_MIN_SIZE``
-    numba's serial build is used, as in compiled code, so both drivers take
-    bit-identical steps on small problems (BLAS kernels round differently).
-    """
-    n = g.size
-    if n >= PARALLEL_MIN_SIZE:
-        lbfgs.direction_parallel(g, S, Y, rho, alpha, head, count, gamma, d)
-    elif n >= CYTHON_BLAS_MIN_SIZE:
-        cython_direction(g, S, Y, rho, alpha, head, count, gamma, d)
-    else:
-        lbfgs.direction(g, S, Y, rho, alpha, head, count, gamma, d)
-
-
-def _push_pair_compiled(S, Y, rho, head, count, x_new, x_old, g_new, g_old):
-    return lbfgs.push_pair(S, Y, rho, head, count, x_new, x_old, g_new, g_old)
-
-
-@boundary(_push_pair_compiled)
-def push_pair(S, Y, rho, head, count, x_new, x_old, g_new, g_old):
-    """Store the newest L-BFGS pair (``lbfgs.push_pair``)."""
-    big = x_new.size >= PARALLEL_MIN_SIZE
-    return (lbfgs.push_pair_parallel if big else lbfgs.push_pair)(
-        S, Y, rho, head, count, x_new, x_old, g_new, g_old)
-
 
 def _matvec_compiled(H, v, out):
     bfgs.matvec(H, v, out)
@@ -342,21 +304,22 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
             bfgs.set_identity(H, 1.0)
         if restart or kind == STEEPEST or (kind == BFGS and fresh):
             d[:] = -g
+            dg = -dot(g, g)
         elif kind == LBFGS:
-            two_loop(g, S, Y, rho, alpha, head, count, gamma, d)
-        elif kind == BFGS:
-            pass  # d = -H g was left by the last update
-        elif kind == NEWTON:
-            if hess_mode(obj) == HESS_DENSE:
-                hessian(obj, x, H, counts)
-            else:
-                fd_hessian(obj, x, g, H, counts)
-            if newton.damped_newton_direction(H, g, L, d) < 0.0:
-                status = NONFINITE
-                break
+            dg = two_loop(g, S, Y, rho, alpha, head, count, gamma, d)
         else:
-            newton_cg_direction(obj, x, g, d, counts)
-        dg = dot(g, d)
+            if kind == NEWTON:
+                if hess_mode(obj) == HESS_DENSE:
+                    hessian(obj, x, H, counts)
+                else:
+                    fd_hessian(obj, x, g, H, counts)
+                if newton.damped_newton_direction(H, g, L, d) < 0.0:
+                    status = NONFINITE
+                    break
+            elif kind == NEWTON_CG:
+                newton_cg_direction(obj, x, g, d, counts)
+            # bfgs: d = -H g was left by the last update
+            dg = dot(g, d)
         if not dg < 0.0:
             # Rounding has spoiled the curvature information: start afresh
             # from steepest descent.
@@ -379,13 +342,13 @@ def solve(obj, kind, x0, params, maxiter, maxcor, reporter):
         while True:
             axpy_to(trial, x, stp, d)
             f_new, g_new = evaluate(obj, trial, counts)
-            task = wolfe.next_step(ws, f_new, dot(g_new, d))
+            slope, gmax_new = slope_and_inf_norm(g_new, d)
+            task = wolfe.next_step(ws, f_new, slope)
             if task != wolfe.EVALUATE:
                 break
             stp = ws[wolfe.STP]
         accepted = task == wolfe.CONVERGED or (
             task != wolfe.WARN_NONFINITE and f_new < f and f_new <= f + c1 * stp * dg)
-        gmax_new = inf_norm(g_new)
         if not (accepted and math.isfinite(gmax_new)):
             if restart or kind == STEEPEST:
                 status = LINESEARCH

@@ -13,19 +13,22 @@ History layout, shared by every kernel here and by the drivers::
 
 The recursion is written as ``2 count + 1`` passes over memory instead of the
 textbook's ``4 count``: each axpy is fused with the dot product the next step
-needs, and the sign flip and the ``gamma`` scaling ride along with a pass that
-runs anyway.  Each pass keeps four partial sums: a single chain of dependent
-additions runs at one add per 4 cycles and cannot use SIMD (without
-``fastmath``, LLVM may not reorder it), which made the recursion 3-4x slower
-on data in cache.  The passes build serially and with ``parallel=True``
-(``_jit.serial_and_parallel``), and so does the recursion over them; threaded
-dot products sum in a different order, so the two builds agree to rounding,
-not bit for bit.
+needs, and the sign flip, the ``gamma`` scaling and the slope ``g . d`` the
+line search needs ride along with passes that run anyway.  The passes are
+compiled with ``fastmath=REASSOC`` (see ``_jit``): a strict left-to-right sum
+is one chain of dependent additions that cannot use SIMD, and ran the passes
+2-3x slower on data in cache.
+
+The solvers use the serial build at every size (``curvature.py`` says why).
+A threaded build (``direction_parallel``, the same source with
+``parallel=True``) and the textbook recursion over BLAS (``_twoloop.pyx``) are
+kept as the measured alternatives of ``benchmarks/bench_twoloop.py``; they
+sum in different orders, so they agree with it to rounding, not bit for bit.
 """
 import numpy as np
 from numba import prange
 
-from ._jit import kernel, renamed_copy, serial_and_parallel
+from ._jit import REASSOC, kernel, renamed_copy, serial_and_parallel
 
 #: Pairs with ``s.y <= CURVATURE_EPS |s| |y|`` are skipped: they carry no
 #: usable curvature and would make ``rho`` huge or negative.
@@ -33,84 +36,77 @@ CURVATURE_EPS = np.finfo(np.float64).eps
 
 
 def _dot(u, v):
-    """``u . v`` with four partial sums (one chain of adds cannot use SIMD)."""
-    n = u.size
-    s0 = s1 = s2 = s3 = 0.0
-    for k in prange(n >> 2):
-        i = k << 2
-        s0 += u[i] * v[i]
-        s1 += u[i + 1] * v[i + 1]
-        s2 += u[i + 2] * v[i + 2]
-        s3 += u[i + 3] * v[i + 3]
-    for i in range(n & ~3, n):
-        s0 += u[i] * v[i]
-    return (s0 + s1) + (s2 + s3)
+    """``u . v``."""
+    acc = 0.0
+    for i in range(u.size):
+        acc += u[i] * v[i]
+    return acc
 
 
-def _axpy_dot(out, src, c, a, scale, b):
-    """``out = scale (src + c a)``, returning ``b . out``: one pass, four partial sums."""
-    n = out.size
-    s0 = s1 = s2 = s3 = 0.0
-    for k in prange(n >> 2):
-        i = k << 2
-        v0 = scale * (src[i] + c * a[i])
-        v1 = scale * (src[i + 1] + c * a[i + 1])
-        v2 = scale * (src[i + 2] + c * a[i + 2])
-        v3 = scale * (src[i + 3] + c * a[i + 3])
-        out[i] = v0
-        out[i + 1] = v1
-        out[i + 2] = v2
-        out[i + 3] = v3
-        s0 += b[i] * v0
-        s1 += b[i + 1] * v1
-        s2 += b[i + 2] * v2
-        s3 += b[i + 3] * v3
-    for i in range(n & ~3, n):
-        v = scale * (src[i] + c * a[i])
-        out[i] = v
-        s0 += b[i] * v
-    return (s0 + s1) + (s2 + s3)
+def _copy_dot(d, g, b):
+    """``d = g``, returning ``b . g``, in one pass."""
+    acc = 0.0
+    for i in prange(d.size):
+        v = g[i]
+        d[i] = v
+        acc += b[i] * v
+    return acc
 
 
-dot, dot_parallel = serial_and_parallel(_dot)
-axpy_dot, axpy_dot_parallel = serial_and_parallel(_axpy_dot)
+def _axpy_dot(d, c, a, scale, b):
+    """``d = scale (d + c a)`` in place, returning ``b . d``, in one pass.
+
+    In place rather than from a separate source: LLVM vectorises the loop only
+    when the array it stores to is the one it reads (else it must allow for
+    partial overlap), which at n = 100 halved the recursion's time.
+    """
+    acc = 0.0
+    for i in prange(d.size):
+        v = scale * (d[i] + c * a[i])
+        d[i] = v
+        acc += b[i] * v
+    return acc
+
+
+dot = kernel(_dot, fastmath=REASSOC)
+axpy_dot, axpy_dot_parallel = serial_and_parallel(_axpy_dot, fastmath=REASSOC)
+copy_dot, copy_dot_parallel = serial_and_parallel(_copy_dot, fastmath=REASSOC)
 
 
 def _direction(g, S, Y, rho, alpha, head, count, gamma, d):
     """Write ``d = -H g`` for the L-BFGS matrix ``H`` of the stored pairs.
 
     ``alpha`` is scratch of length ``m``; ``d`` must not alias ``g``.  With
-    no pairs stored, ``d = -gamma g``.
+    no pairs stored, ``d = -gamma g``.  Returns the slope ``g . d``.
     """
     m = S.shape[0]
     if count == 0:
-        for i in prange(g.size):
-            d[i] = -gamma * g[i]
-        return
+        copy_dot(d, g, g)
+        return axpy_dot(d, 0.0, g, -gamma, g)
     # First loop, newest pair to oldest, on q (kept in d): q = g; then
     # alpha_j = rho_j s_j.q and q -= alpha_j y_j, each axpy fused with the
     # next dot product; the last one also scales by gamma and takes the
     # second loop's first dot product.
-    dot_ = dot(S[(head + count - 1) % m], g)
-    src = g
+    dot_ = copy_dot(d, g, S[(head + count - 1) % m])
     for k in range(count - 1, -1, -1):
         j = (head + k) % m
         a = rho[j] * dot_
         alpha[k] = a
         if k > 0:
-            dot_ = axpy_dot(d, src, -a, Y[j], 1.0, S[(head + k - 1) % m])
+            dot_ = axpy_dot(d, -a, Y[j], 1.0, S[(head + k - 1) % m])
         else:
-            dot_ = axpy_dot(d, src, -a, Y[j], gamma, Y[head])
-        src = d
+            dot_ = axpy_dot(d, -a, Y[j], gamma, Y[head])
     # Second loop, oldest to newest, on r (kept in d): beta = rho_j y_j.r;
-    # r += (alpha_j - beta) s_j.  The last pass flips the sign: d = -r.
+    # r += (alpha_j - beta) s_j.  The last pass flips the sign, d = -r, and
+    # returns g . d.
     for k in range(count):
         j = (head + k) % m
         c = alpha[k] - rho[j] * dot_
         if k < count - 1:
-            dot_ = axpy_dot(d, d, c, S[j], 1.0, Y[(head + k + 1) % m])
+            dot_ = axpy_dot(d, c, S[j], 1.0, Y[(head + k + 1) % m])
         else:
-            axpy_dot(d, d, c, S[j], -1.0, S[j])
+            dot_ = axpy_dot(d, c, S[j], -1.0, g)
+    return dot_
 
 
 # The serial build inlines its passes: at n = 100 a call per pass (21 for
@@ -118,10 +114,11 @@ def _direction(g, S, Y, rho, alpha, head, count, gamma, d):
 # the arithmetic.
 direction = kernel(renamed_copy(
     _direction, "_serial",
-    dot=kernel(renamed_copy(_dot, "_inline"), inline="always"),
-    axpy_dot=kernel(renamed_copy(_axpy_dot, "_inline"), inline="always")))
-# The threaded build: the same loop over the threaded passes.
-direction_parallel = kernel(renamed_copy(_direction, "_parallel", dot=dot_parallel,
+    copy_dot=kernel(renamed_copy(_copy_dot, "_inline"), inline="always", fastmath=REASSOC),
+    axpy_dot=kernel(renamed_copy(_axpy_dot, "_inline"), inline="always", fastmath=REASSOC)),
+    fastmath=REASSOC)
+# The threaded build, for the benchmark: the same loop over threaded passes.
+direction_parallel = kernel(renamed_copy(_direction, "_parallel", copy_dot=copy_dot_parallel,
                                          axpy_dot=axpy_dot_parallel))
 
 
@@ -135,7 +132,7 @@ def _curvature_pair(x_new, x_old, g_new, g_old, s, y):
     ss = 0.0
     yy = 0.0
     sy = 0.0
-    for i in prange(x_new.size):
+    for i in range(x_new.size):
         a = x_new[i] - x_old[i]
         b = g_new[i] - g_old[i]
         s[i] = a
@@ -146,7 +143,7 @@ def _curvature_pair(x_new, x_old, g_new, g_old, s, y):
     return sy, yy, sy > CURVATURE_EPS * np.sqrt(ss * yy)
 
 
-curvature_pair, curvature_pair_parallel = serial_and_parallel(_curvature_pair)
+curvature_pair = kernel(_curvature_pair, fastmath=REASSOC)
 
 
 def _push_pair(S, Y, rho, head, count, x_new, x_old, g_new, g_old):
@@ -177,6 +174,4 @@ def _push_pair(S, Y, rho, head, count, x_new, x_old, g_new, g_old):
 
 
 push_pair = kernel(_push_pair)
-push_pair_parallel = kernel(renamed_copy(_push_pair, "_parallel",
-                                         curvature_pair=curvature_pair_parallel))
 
