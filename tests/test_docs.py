@@ -9,7 +9,8 @@ import importlib
 import pytest
 
 MODULES = ["fastopt", "fastopt._minimize", "fastopt._fdiff", "fastopt._show",
-           "fastopt.optimizers", "fastopt.classic", "fastopt.compiled"]
+           "fastopt.optimizers", "fastopt.classic", "fastopt.compiled",
+           "fastopt._least_squares", "fastopt.datasets"]
 
 
 @pytest.mark.parametrize("name", MODULES)

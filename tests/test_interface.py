@@ -287,3 +287,48 @@ def test_compiled_fun_with_python_jac_says_which_driver_runs():
     with pytest.warns(OptimizeWarning, match="jac is not numba-compiled"):
         res = fastopt.minimize(rosen_f_jit, [-1.2, 1.0], jac=rosen_g, method="adam", options=OPTS)
     assert res.success
+
+
+@pytest.mark.parametrize("method", ["l-bfgs", "adam"])
+@pytest.mark.parametrize("fused", [True, False])
+def test_a_gradient_buffer_reused_by_the_caller_is_copied(method, fused):
+    # The solver keeps gradients across evaluations; a function that writes
+    # every gradient into one buffer must not corrupt them.  Reference: the
+    # same function returning fresh arrays.
+    buf = np.zeros(2)
+    rosen = PROBLEMS["rosenbrock"]
+
+    def fg_reusing(x):
+        f, g = rosen.fg(x)
+        buf[:] = g
+        return f, buf
+
+    def fg_fresh(x):
+        f, g = rosen.fg(x)
+        return f, np.array(g)
+
+    def split(fg):
+        return (fg, True) if fused else (lambda x: fg(x)[0], lambda x: fg(x)[1])
+
+    options = {"maxiter": 200} if method == "l-bfgs" else {"lr": 0.01, "maxiter": 300}
+    runs = [fastopt.minimize(fun, rosen.x0, jac=jac, method=method, options=options)
+            for fun, jac in (split(fg_reusing), split(fg_fresh))]
+    np.testing.assert_array_equal(runs[0].x, runs[1].x)
+    assert runs[0].nfev == runs[1].nfev
+
+
+def test_a_fresh_gradient_array_is_not_copied():
+    # Only the solver can hold it, so the O(n) copy is skipped (weak
+    # references do not count as holders).
+    import weakref
+
+    from fastopt._objective import Objective
+    made = []
+
+    def fg(x):
+        g = 2 * x
+        made.append(weakref.ref(g))
+        return float(x @ x), g
+
+    f, g = Objective(fg, True, (), 3).value_and_grad(np.ones(3))
+    assert g is made[-1]()

@@ -5,16 +5,17 @@
 ['adadelta', 'adagrad', 'adam']
 """
 from ._fdiff import approx_fprime, check_grad
+from ._least_squares import least_squares
 from ._minimize import minimize
 from ._registry import METHODS
 from ._show import show_options
 
 __version__ = "0.1.0"
 
-__all__ = ["minimize", "approx_fprime", "check_grad", "show_options", "METHODS", "optimizers",
-           "compiled", "classic"]
+__all__ = ["minimize", "least_squares", "approx_fprime", "check_grad", "show_options",
+           "METHODS", "optimizers", "compiled", "classic", "datasets"]
 
-_LAZY = ("optimizers", "compiled", "classic")
+_LAZY = ("optimizers", "compiled", "classic", "datasets")
 
 
 def __getattr__(name):

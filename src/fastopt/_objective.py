@@ -1,4 +1,6 @@
 """The Python driver's view of the user's objective: validated, counted calls."""
+import sys
+
 import numpy as np
 
 from ._fdiff import as_real_scalar, fd_steps
@@ -6,6 +8,10 @@ from ._kernels._fdiff import fd_gradient
 from ._kernels.codes import HESS_DENSE, HESS_FD, HESS_PRODUCT
 
 FD_SCHEMES = ("2-point", "3-point")
+#: ``sys.getrefcount`` of a gradient in ``Objective._vector`` when only the
+#: solver holds it: the caller's local, ``_vector``'s argument, and
+#: getrefcount's own argument.  (A wrong guess only costs a copy.)
+_PRIVATE_REFS = 3
 
 
 def normalize_jac(jac):
@@ -52,7 +58,13 @@ class Objective:
             self.hess_mode = HESS_FD
 
     def _vector(self, g):
-        g = np.array(g, dtype=np.float64)  # a copy: the caller may reuse its buffer
+        # A copy, since the caller may reuse its buffer -- unless nobody else can
+        # hold the array: a fresh float64 array owning its data, referenced only
+        # by the caller's returned tuple (if any), this frame and getrefcount's
+        # argument.  That skips an O(n) copy per evaluation for large n.
+        if not (type(g) is np.ndarray and g.dtype == np.float64 and g.flags.owndata
+                and g.flags.writeable and sys.getrefcount(g) <= _PRIVATE_REFS):
+            g = np.array(g, dtype=np.float64)
         if g.shape != (self.n,):
             raise ValueError(f"the gradient has shape {g.shape}, expected ({self.n},)")
         return g
@@ -66,7 +78,8 @@ class Objective:
         """g(x), given ``f = f(x)`` (reused by forward differences)."""
         self.njev += 1
         if callable(self.jac):
-            return self._vector(self.jac(x, *self.args))
+            g = self.jac(x, *self.args)  # a local, as _PRIVATE_REFS assumes
+            return self._vector(g)
         out = np.empty(self.n)
         self.nfev += fd_gradient(self._fd_value, x, f, fd_steps(x, self.jac),
                                  self.jac == "3-point", out)
@@ -99,6 +112,8 @@ class Objective:
             out = self.fun(x, *self.args)
             if not isinstance(out, tuple) or len(out) != 2:
                 raise ValueError("with jac=True, fun must return a tuple (f, g)")
-            return as_real_scalar(out[0], "fun"), self._vector(out[1])
+            f, g = out
+            del out  # the tuple's reference to g would count as another holder
+            return as_real_scalar(f, "fun"), self._vector(g)
         f = self.value(x)
         return f, self.grad(x, f)

@@ -1,0 +1,205 @@
+"""The Levenberg-Marquardt loop: More's trust-region method as in MINPACK ``lmder``.
+
+Each iteration factors the Jacobian once (``J P = Q R``) and then tries steps
+``p(par)`` with ``||D p|| ~ delta`` (``trust_lm.lm_parameter``) until one
+reduces ``||f||`` (ratio of actual to predicted reduction >= 1e-4), updating
+the radius ``delta`` from that ratio.  ``D`` is the running maximum of the
+Jacobian's column norms (``x_scale='jac'``) or fixed (``1 / x_scale``).
+
+References: J. J. More (1978), "The Levenberg-Marquardt algorithm:
+implementation and theory", Lecture Notes in Mathematics 630; More, Garbow and
+Hillstrom (1980), User Guide for MINPACK-1, ANL-80-74 (``lmder``, ``lmdif``,
+``fdjac2``: the tests and constants below).
+"""
+import math
+
+import numpy as np
+
+from . import trust_lm
+from .trust_lm import EPS, norm2
+
+#: Status codes, scipy.optimize.least_squares's (success when > 0), plus NONFINITE.
+MAXFEV, GTOL, FTOL, XTOL, FTOL_XTOL, NONFINITE = 0, 1, 2, 3, 4, -2
+#: Slots of the float parameter array ``params``.
+P_FTOL, P_XTOL, P_GTOL, P_FACTOR, P_FD_STEP, NPARAMS = 0, 1, 2, 3, 4, 5
+
+_SQRT_EPS = math.sqrt(EPS)
+
+
+def fd_jacobian(residuals, x, f, Jt, step, counts):
+    """Forward differences, ``Jt[j] = (f(x + h_j e_j) - f) / h_j``.
+
+    ``h_j = step |x_j|`` (``step`` when ``x_j = 0``), MINPACK's ``fdjac2``
+    rule: relative to each parameter, so a fit whose parameters are tiny is
+    not swamped by an absolute step.
+    """
+    xp = x.copy()
+    for j in range(x.size):
+        h = step * abs(x[j])
+        if h == 0.0:
+            h = step
+        xp[j] = x[j] + h
+        h = xp[j] - x[j]  # the step actually taken, after rounding
+        fj = residuals(xp, counts)
+        Jt[j, :] = (fj - f) / h
+        xp[j] = x[j]
+
+
+def solve(residuals, jacobian, x0, f0, diag0, params, max_nfev):
+    """Minimise ``||f(x)||^2 / 2`` from ``x0``.
+
+    Parameters
+    ----------
+    residuals : callable
+        ``residuals(x, counts) -> f`` (counts[0] is nfev, kept by the callee).
+    jacobian : callable or None
+        ``jacobian(x, f, Jt, counts)`` writes ``J^T`` into ``Jt``; None for
+        forward differences.
+    x0, f0 : float64[::1]
+        The start and its residuals (one evaluation, counted).
+    diag0 : float64[::1]
+        Fixed scaling ``D``, or empty for MINPACK's mode 1 (column norms).
+    params : float64[::1]
+        ``(ftol, xtol, gtol, factor, fd_step)``.
+    max_nfev : int
+        Limit on evaluations of ``f`` (finite-difference ones included).
+
+    Returns
+    -------
+    x, f, Jt, status, nit, counts
+        ``Jt`` is the (transposed) Jacobian at ``x``; ``counts`` (nfev, njev).
+    """
+    ftol, xtol, gtol = params[P_FTOL], params[P_XTOL], params[P_GTOL]
+    factor, fd_step = params[P_FACTOR], params[P_FD_STEP]
+    n = x0.size
+    counts = np.zeros(2, dtype=np.int64)
+    counts[0] = 1
+    x = x0.copy()
+    f = f0
+    m = f.size
+    Jt = np.full((n, m), np.nan)
+    J_at_x = np.empty((n, m))  # Jt before factoring, while x has not moved
+    jac_current = False
+    R = np.empty((n, n))
+    perm = np.empty(n, dtype=np.int64)
+    rdiag, colnorm, qtf = np.empty(n), np.empty(n), np.empty(n)
+    p, sdiag, w1, w2, w3 = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    x_trial = np.empty(n)
+    scale_by_jac = diag0.size == 0
+    diag = np.ones(n) if scale_by_jac else diag0.copy()
+    fnorm = norm2(f)
+    nit = 0
+    par = 0.0
+    delta = xnorm = 0.0
+    status = 99
+    if not math.isfinite(fnorm):
+        return x, f, Jt, NONFINITE, nit, counts
+    while status == 99:
+        if jacobian is None:
+            fd_jacobian(residuals, x, f, Jt, fd_step, counts)
+        else:
+            jacobian(x, f, Jt, counts)
+        counts[1] += 1
+        if not np.isfinite(Jt).all():
+            status = NONFINITE
+            break
+        J_at_x[:, :] = Jt
+        jac_current = True
+        trust_lm.qr_pivoted(Jt, perm, rdiag, colnorm, w1)
+        trust_lm.qt_times(Jt, f, qtf)
+        trust_lm.upper_factor(Jt, rdiag, R)
+        if nit == 0:
+            if scale_by_jac:
+                for j in range(n):
+                    diag[j] = colnorm[j] if colnorm[j] != 0.0 else 1.0
+            for j in range(n):
+                w2[j] = diag[j] * x[j]
+            xnorm = norm2(w2)
+            delta = factor * xnorm if xnorm != 0.0 else factor
+        # Scaled gradient test: the largest cosine between f and a column of J.
+        gnorm = 0.0
+        if fnorm != 0.0:
+            for j in range(n):
+                c = colnorm[perm[j]]
+                if c != 0.0:
+                    s = 0.0
+                    for i in range(j + 1):
+                        s += R[i, j] * (qtf[i] / fnorm)
+                    gnorm = max(gnorm, abs(s / c))
+        if gnorm <= gtol:
+            status = GTOL
+            break
+        if scale_by_jac:
+            for j in range(n):
+                diag[j] = max(diag[j], colnorm[j])
+        # Inner loop: shrink the region until a step reduces ||f||.
+        while True:
+            par = trust_lm.lm_parameter(R, perm, diag, qtf, delta, par, p, sdiag, w1, w2, w3)
+            for j in range(n):
+                p[j] = -p[j]
+                x_trial[j] = x[j] + p[j]
+                w2[j] = diag[j] * p[j]
+            pnorm = norm2(w2)
+            if nit == 0:
+                delta = min(delta, pnorm)
+            f_trial = residuals(x_trial, counts)
+            fnorm1 = norm2(f_trial)
+            if not math.isfinite(fnorm1):
+                fnorm1 = math.inf  # a failed evaluation: reject, shrink the region
+            actred = 1.0 - (fnorm1 / fnorm) ** 2 if 0.1 * fnorm1 < fnorm else -1.0
+            # Predicted reduction from the linear model, and the directional derivative.
+            for j in range(n):
+                w3[j] = 0.0
+            for j in range(n):
+                t = p[perm[j]]
+                for i in range(j + 1):
+                    w3[i] += R[i, j] * t
+            t1 = norm2(w3) / fnorm
+            t2 = math.sqrt(par) * pnorm / fnorm
+            prered = t1 * t1 + t2 * t2 / 0.5
+            dirder = -(t1 * t1 + t2 * t2)
+            ratio = actred / prered if prered != 0.0 else 0.0
+            if ratio <= 0.25:
+                t = 0.5 if actred >= 0.0 else 0.5 * dirder / (dirder + 0.5 * actred)
+                if 0.1 * fnorm1 >= fnorm or t < 0.1:
+                    t = 0.1
+                delta = t * min(delta, pnorm / 0.1)
+                par /= t
+            elif par == 0.0 or ratio >= 0.75:
+                delta = pnorm / 0.5
+                par *= 0.5
+            if ratio >= 1e-4:
+                x, x_trial = x_trial, x
+                f = f_trial
+                for j in range(n):
+                    w2[j] = diag[j] * x[j]
+                xnorm = norm2(w2)
+                fnorm = fnorm1
+                nit += 1
+                jac_current = False
+            if abs(actred) <= ftol and prered <= ftol and 0.5 * ratio <= 1.0:
+                status = FTOL
+            if delta <= xtol * xnorm:
+                status = FTOL_XTOL if status == FTOL else XTOL
+            if status != 99:
+                break
+            if counts[0] >= max_nfev:
+                status = MAXFEV
+            elif abs(actred) <= EPS and prered <= EPS and 0.5 * ratio <= 1.0:
+                status = FTOL  # no further reduction possible at machine precision
+            elif delta <= EPS * xnorm:
+                status = XTOL
+            elif gnorm <= EPS:
+                status = GTOL
+            if status != 99 or ratio >= 1e-4:
+                break
+    # Return the Jacobian at the final x (the loop factored Jt in place).
+    if jac_current:
+        Jt[:, :] = J_at_x
+    elif status != NONFINITE:
+        if jacobian is None:
+            fd_jacobian(residuals, x, f, Jt, fd_step, counts)
+        else:
+            jacobian(x, f, Jt, counts)
+        counts[1] += 1
+    return x, f, Jt, status, nit, counts

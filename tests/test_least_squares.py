@@ -1,0 +1,172 @@
+"""least_squares(method='lm'): kernels against NumPy, solves against scipy and known minima."""
+import numpy as np
+import pytest
+import scipy.optimize as so
+
+import fastopt
+from fastopt._kernels import trust_lm
+
+
+def _factor(J):
+    m, n = J.shape
+    Jt = np.ascontiguousarray(J.T)
+    perm = np.empty(n, dtype=np.int64)
+    rdiag, colnorm, work = np.empty(n), np.empty(n), np.empty(n)
+    trust_lm.qr_pivoted(Jt, perm, rdiag, colnorm, work)
+    R = np.empty((n, n))
+    trust_lm.upper_factor(Jt, rdiag, R)
+    return Jt, perm, R, colnorm
+
+
+@pytest.mark.parametrize("shape", [(7, 3), (30, 5), (5, 5)])
+def test_pivoted_qr_reproduces_the_matrix(shape):
+    rng = np.random.default_rng(sum(shape))
+    J = rng.standard_normal(shape) * np.logspace(0, 3, shape[1])
+    f = rng.standard_normal(shape[0])
+    Jt, perm, R, colnorm = _factor(J)
+    np.testing.assert_allclose(colnorm, np.linalg.norm(J, axis=0), rtol=1e-14)
+    # R^T R = (J P)^T (J P), and |diag R| does not increase (pivoting).
+    JP = J[:, perm]
+    np.testing.assert_allclose(R.T @ R, JP.T @ JP, rtol=1e-10, atol=1e-10 * np.abs(J).max() ** 2)
+    assert np.all(np.diff(np.abs(np.diag(R))) <= 1e-12)
+    # Q^T f agrees with R^{-T} (J P)^T f.
+    qtf = np.empty(shape[1])
+    trust_lm.qt_times(Jt, f, qtf)
+    np.testing.assert_allclose(R.T @ qtf, JP.T @ f, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_damped_solve_matches_the_normal_equations(seed):
+    rng = np.random.default_rng(seed)
+    m, n = 12, 4
+    J = rng.standard_normal((m, n))
+    f = rng.standard_normal(m)
+    D = rng.uniform(0.5, 2.0, n)
+    Jt, perm, R, _ = _factor(J)
+    qtf = np.empty(n)
+    trust_lm.qt_times(Jt, f, qtf)
+    p, sdiag, work = np.empty(n), np.empty(n), np.empty(n)
+    trust_lm.damped_solve(R, perm, D, qtf, p, sdiag, work)
+    expected = np.linalg.solve(J.T @ J + np.diag(D ** 2), J.T @ f)
+    np.testing.assert_allclose(p, expected, rtol=1e-10)
+
+
+@pytest.mark.parametrize("delta", [1e-3, 0.1, 1.0, 100.0])
+def test_lm_parameter_finds_the_trust_region_step(delta):
+    rng = np.random.default_rng(3)
+    m, n = 15, 4
+    J = rng.standard_normal((m, n))
+    f = 10 * rng.standard_normal(m)
+    diag = rng.uniform(0.5, 2.0, n)
+    Jt, perm, R, _ = _factor(J)
+    qtf = np.empty(n)
+    trust_lm.qt_times(Jt, f, qtf)
+    p = np.empty(n)
+    scratch = [np.empty(n) for _ in range(4)]
+    par = trust_lm.lm_parameter(R, perm, diag, qtf, delta, 0.0, p, *scratch)
+    gauss_newton = np.linalg.lstsq(J, f, rcond=None)[0]
+    if par == 0.0:
+        assert np.linalg.norm(diag * gauss_newton) <= 1.1 * delta
+        np.testing.assert_allclose(p, gauss_newton, rtol=1e-10)
+    else:
+        assert abs(np.linalg.norm(diag * p) - delta) <= 0.1 * delta
+        expected = np.linalg.solve(J.T @ J + par * np.diag(diag ** 2), J.T @ f)
+        np.testing.assert_allclose(p, expected, rtol=1e-9)
+
+
+def _exp_problem():
+    t = np.linspace(0.0, 4.0, 20)
+    y = 3.0 * np.exp(-1.5 * t) + 0.01 * np.cos(7 * t)
+    return t, y, lambda p: p[0] * np.exp(-p[1] * t) - y
+
+
+def test_takes_scipys_minpack_steps():
+    # Same algorithm and finite-difference step as scipy's MINPACK: the same
+    # points, call by call, until rounding (norms summed differently) flips a
+    # discrete choice of the damping iteration; the same answer.
+    t, y, fun = _exp_problem()
+    ours, theirs = [], []
+    res = fastopt.least_squares(lambda p: (ours.append(p.copy()), fun(p))[1], [1.0, 1.0])
+    ref = so.least_squares(lambda p: (theirs.append(p.copy()), fun(p))[1], [1.0, 1.0],
+                           method="lm")
+    assert res.success and ref.success
+    np.testing.assert_allclose(np.array(ours[:6]), np.array(theirs[:6]), rtol=1e-14)
+    np.testing.assert_allclose(res.x, ref.x, rtol=1e-10)
+    np.testing.assert_allclose(res.jac, ref.jac, rtol=1e-6)
+    assert res.nfev == len(ours) and abs(len(ours) - len(theirs)) <= 3
+
+
+def test_result_fields_with_an_analytic_jacobian():
+    t, y, fun = _exp_problem()
+
+    def jac(p):
+        e = np.exp(-p[1] * t)
+        return np.column_stack([e, -p[0] * t * e])
+    res = fastopt.least_squares(fun, [1.0, 1.0], jac=jac, xtol=1e-12, ftol=1e-12)
+    ref = so.least_squares(fun, [1.0, 1.0], jac=jac, method="lm", xtol=1e-12, ftol=1e-12)
+    np.testing.assert_allclose(res.x, ref.x, rtol=1e-10)
+    np.testing.assert_allclose(res.cost, 0.5 * np.sum(fun(res.x) ** 2), rtol=1e-14)
+    np.testing.assert_allclose(res.fun, fun(res.x), rtol=1e-14)
+    np.testing.assert_allclose(res.jac, jac(res.x), rtol=1e-14)
+    np.testing.assert_allclose(res.grad, jac(res.x).T @ fun(res.x), rtol=1e-12, atol=1e-14)
+    assert res.optimality == np.abs(res.grad).max()
+    assert res.success and res.status in (1, 2, 3, 4)
+
+
+def test_rank_deficient_jacobian():
+    # Only p0 + p1 is determined: any point on the line is a minimum.
+    def fun(p):
+        s = p[0] + p[1]
+        return np.array([s - 1.0, 2.0 * s - 2.0, s - 1.0])
+    res = fastopt.least_squares(fun, [3.0, 5.0])
+    assert res.success and res.cost < 1e-20
+    assert abs(res.x.sum() - 1.0) < 1e-10
+
+
+def test_tiny_parameters_keep_a_relative_step():
+    # y = a exp(-t / b) with a ~ 1e-9: scipy's absolute step for |x| < 1 would
+    # be larger than a itself; MINPACK's relative step is not.
+    t = np.linspace(0.0, 5.0, 30)
+    y = 2e-9 * np.exp(-t / 1.3)
+    res = fastopt.least_squares(lambda p: p[0] * np.exp(-t / p[1]) - y, [1e-9, 1.0],
+                                ftol=1e-15, xtol=1e-15, gtol=1e-15)
+    np.testing.assert_allclose(res.x, [2e-9, 1.3], rtol=1e-8)
+
+
+def test_rosenbrock_known_minimum():
+    res = fastopt.least_squares(lambda x: np.array([10 * (x[1] - x[0] ** 2), 1 - x[0]]),
+                                [-1.2, 1.0], xtol=1e-15)
+    np.testing.assert_allclose(res.x, [1.0, 1.0], rtol=1e-12)
+
+
+def test_non_finite_residuals():
+    # NaN from the start: reported, not raised.
+    res = fastopt.least_squares(lambda x: np.array([np.nan, x[0]]), [1.0])
+    assert not res.success and res.status == -2
+    # NaN beyond x = 2 met by a trial step: the step is rejected and shrunk.
+    res = fastopt.least_squares(
+        lambda x: np.array([x[0] - 3.0 if x[0] < 2.0 else np.nan, 0.0]), [0.0])
+    assert np.isfinite(res.x).all() and res.x[0] < 2.0
+
+
+def test_max_nfev_is_not_success():
+    t, y, fun = _exp_problem()
+    res = fastopt.least_squares(fun, [1.0, 1.0], max_nfev=5)
+    assert res.status == 0 and not res.success
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(x0=[np.nan]), ValueError, "x0"),
+    (dict(x0=[[1.0]]), ValueError, "x0"),
+    (dict(method="trf"), ValueError, "method"),
+    (dict(ftol=-1.0), ValueError, "ftol"),
+    (dict(jac="cs"), ValueError, "jac"),
+    (dict(x_scale=0.0), ValueError, "x_scale"),
+    (dict(max_nfev=0), ValueError, "max_nfev"),
+    (dict(x0=[1.0, 2.0, 3.0, 4.0]), ValueError, "m >= n"),
+])
+def test_bad_input(kwargs, error, match):
+    args = dict(fun=lambda x: np.array([x[0] - 1.0, x[-1] + 1.0, 0.5]), x0=[0.0])
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        fastopt.least_squares(**args)
