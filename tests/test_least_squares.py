@@ -86,7 +86,8 @@ def test_takes_scipys_minpack_steps():
     # discrete choice of the damping iteration; the same answer.
     t, y, fun = _exp_problem()
     ours, theirs = [], []
-    res = fastopt.least_squares(lambda p: (ours.append(p.copy()), fun(p))[1], [1.0, 1.0])
+    res = fastopt.least_squares(lambda p: (ours.append(p.copy()), fun(p))[1], [1.0, 1.0],
+                                refine=False)
     ref = so.least_squares(lambda p: (theirs.append(p.copy()), fun(p))[1], [1.0, 1.0],
                            method="lm")
     assert res.success and ref.success
@@ -96,12 +97,37 @@ def test_takes_scipys_minpack_steps():
     assert res.nfev == len(ours) and abs(len(ours) - len(theirs)) <= 3
 
 
-def test_result_fields_with_an_analytic_jacobian():
-    t, y, fun = _exp_problem()
-
+def _exp_jac(t):
     def jac(p):
         e = np.exp(-p[1] * t)
         return np.column_stack([e, -p[0] * t * e])
+    return jac
+
+
+@pytest.mark.parametrize("jac", ["2-point", "3-point"])
+def test_refinement_reaches_the_least_squares_solution(jac):
+    # Reference: Gauss-Newton on the analytic Jacobian, iterated to its fixed
+    # point J^T f = 0 from scipy's answer (which itself stops ~5e-10 short).
+    t, y, fun = _exp_problem()
+    jacobian = _exp_jac(t)
+    exact = so.least_squares(fun, [1.0, 1.0], jac=jacobian, method="lm").x
+    for _ in range(5):
+        exact = exact - np.linalg.lstsq(jacobian(exact), fun(exact), rcond=None)[0]
+    assert np.abs(jacobian(exact).T @ fun(exact)).max() < 1e-15
+    res = fastopt.least_squares(fun, [1.0, 1.0], jac=jac)
+    plain = fastopt.least_squares(fun, [1.0, 1.0], jac=jac, refine=False)
+    assert res.success and plain.success and res.status == plain.status
+    np.testing.assert_allclose(res.x, exact, rtol=1e-13)
+    # The gradient J^T f is what improves; the sum of squares is flat to rounding.
+    assert res.optimality < 1e-3 * plain.optimality
+    assert res.nfev > plain.nfev and res.cost <= plain.cost * (1 + 1e-12)
+    # Without refinement, the default tolerances stop short.
+    assert np.abs(plain.x / exact - 1).max() > 1e-10
+
+
+def test_result_fields_with_an_analytic_jacobian():
+    t, y, fun = _exp_problem()
+    jac = _exp_jac(t)
     res = fastopt.least_squares(fun, [1.0, 1.0], jac=jac, xtol=1e-12, ftol=1e-12)
     ref = so.least_squares(fun, [1.0, 1.0], jac=jac, method="lm", xtol=1e-12, ftol=1e-12)
     np.testing.assert_allclose(res.x, ref.x, rtol=1e-10)
@@ -161,6 +187,7 @@ def test_max_nfev_is_not_success():
     (dict(method="trf"), ValueError, "method"),
     (dict(ftol=-1.0), ValueError, "ftol"),
     (dict(jac="cs"), ValueError, "jac"),
+    (dict(jac=["2-point"]), ValueError, "jac"),
     (dict(x_scale=0.0), ValueError, "x_scale"),
     (dict(max_nfev=0), ValueError, "max_nfev"),
     (dict(x0=[1.0, 2.0, 3.0, 4.0]), ValueError, "m >= n"),
