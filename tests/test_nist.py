@@ -44,3 +44,15 @@ def test_certified_values_with_defaults(name, start):
     # squares at 4.9e-2 (derived in test_datasets.py); elsewhere NIST's digits.
     np.testing.assert_allclose(2 * res.cost, p.residual_sum_of_squares,
                                rtol=1e-6 if name != "Lanczos1" else 4.9e-2)
+
+
+@pytest.mark.parametrize("name, start", CASES, ids=[f"{n}-start{s}" for n, s in CASES])
+def test_curve_fit_certified_values_and_standard_deviations(name, start):
+    p = load_nist(name)
+    y = np.log(p.y) if p.log_response else p.y
+    x = np.ascontiguousarray(p.x)
+    popt, pcov = fastopt.curve_fit(lambda x, *b: p.model(x, np.array(b)), x, y,
+                                   p.start1 if start == 1 else p.start2)
+    assert lre(popt, p.certified).min() >= 6.0
+    if name != "Lanczos1":
+        assert lre(np.sqrt(np.diag(pcov)), p.certified_sd).min() >= 4.0

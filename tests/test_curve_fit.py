@@ -1,0 +1,120 @@
+"""curve_fit: scipy's conventions (popt, pcov, sigma, absolute_sigma, warnings, NaN policy)."""
+import warnings
+
+import numpy as np
+import pytest
+import scipy.optimize as so
+from scipy.optimize import OptimizeWarning
+
+import fastopt
+
+
+def gauss(x, a, mu, s, c):
+    return a * np.exp(-0.5 * ((x - mu) / s) ** 2) + c
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    x = np.linspace(-3.0, 3.0, 40)
+    y = gauss(x, 2.0, 0.3, 0.8, 0.5) + 0.05 * rng.standard_normal(x.size)
+    return x, y, np.array([1.5, 0.0, 1.0, 0.0])
+
+
+@pytest.mark.parametrize("weights", ["none", "1-D", "2-D"])
+@pytest.mark.parametrize("absolute_sigma", [False, True])
+def test_agrees_with_scipy(data, weights, absolute_sigma):
+    x, y, p0 = data
+    sigma = {"none": None, "1-D": np.linspace(0.03, 0.08, x.size),
+             "2-D": np.diag(np.linspace(0.03, 0.08, x.size) ** 2)
+             + 1e-4 * np.exp(-np.abs(np.subtract.outer(x, x)))}[weights]
+    popt, pcov = fastopt.curve_fit(gauss, x, y, p0, sigma=sigma, absolute_sigma=absolute_sigma)
+    ref, ref_cov = so.curve_fit(gauss, x, y, p0, sigma=sigma, absolute_sigma=absolute_sigma,
+                                xtol=1e-15, ftol=1e-15, gtol=1e-15)
+    np.testing.assert_allclose(popt, ref, rtol=1e-7)
+    # Entries relative to the matrix's scale (sd_i sd_j): near-zero
+    # correlations carry scipy's forward-difference error in relative terms.
+    scale = np.sqrt(np.outer(np.diag(ref_cov), np.diag(ref_cov)))
+    np.testing.assert_allclose(pcov / scale, ref_cov / scale, rtol=1e-5, atol=1e-6)
+
+
+def test_pcov_is_s2_times_the_inverse_normal_matrix(data):
+    # Independent reference: the analytic Jacobian at popt.
+    x, y, p0 = data
+    popt, pcov = fastopt.curve_fit(gauss, x, y, p0)
+    a, mu, s, c = popt
+    e = np.exp(-0.5 * ((x - mu) / s) ** 2)
+    J = np.column_stack([e, a * e * (x - mu) / s ** 2, a * e * (x - mu) ** 2 / s ** 3,
+                         np.ones_like(x)])
+    r = gauss(x, *popt) - y
+    expected = np.linalg.inv(J.T @ J) * (r @ r) / (x.size - 4)
+    np.testing.assert_allclose(pcov, expected, rtol=1e-6)
+
+
+def test_analytic_jacobian_and_full_output(data):
+    x, y, p0 = data
+
+    def jac(x, a, mu, s, c):
+        e = np.exp(-0.5 * ((x - mu) / s) ** 2)
+        return np.column_stack([e, a * e * (x - mu) / s ** 2, a * e * (x - mu) ** 2 / s ** 3,
+                                np.ones_like(x)])
+    popt, pcov, info, mesg, ier = fastopt.curve_fit(gauss, x, y, p0, jac=jac, full_output=True)
+    ref, _ = fastopt.curve_fit(gauss, x, y, p0)
+    np.testing.assert_allclose(popt, ref, rtol=1e-7)
+    assert ier in (1, 2, 3, 4) and isinstance(mesg, str)
+    np.testing.assert_allclose(info["fvec"], gauss(x, *popt) - y)
+    assert info["nfev"] > 0 and info["fjac"].shape == (x.size, 4)
+
+
+def test_p0_defaults_to_ones_from_the_signature():
+    x = np.linspace(0, 1, 10)
+    popt, _ = fastopt.curve_fit(lambda x, a, b: a * x + b, x, 2 * x + 1)
+    np.testing.assert_allclose(popt, [2.0, 1.0], rtol=1e-10)
+    with pytest.raises(ValueError, match="p0"):
+        fastopt.curve_fit(lambda x, *p: p[0] * x, x, x)
+
+
+def test_pcov_inf_with_a_warning_when_it_cannot_be_estimated():
+    x = np.linspace(0, 1, 10)
+    with pytest.warns(OptimizeWarning, match="Covariance"):
+        _, pcov = fastopt.curve_fit(lambda x, a, b: (a + b) * x, x, 3 * x, [1.0, 1.0])
+    assert np.isinf(pcov).all()
+    with pytest.warns(OptimizeWarning, match="Covariance"):
+        _, pcov = fastopt.curve_fit(lambda x, a, b: a * x + b, x[:2], [1.0, 2.0])
+    assert np.isinf(pcov).all()
+    with warnings.catch_warnings():  # absolute_sigma needs no degrees of freedom
+        warnings.simplefilter("error")
+        _, pcov = fastopt.curve_fit(lambda x, a, b: a * x + b, x[:2], [1.0, 2.0],
+                                    absolute_sigma=True)
+    assert np.isfinite(pcov).all()
+
+
+def test_nan_policy():
+    x = np.linspace(0, 1, 12)
+    y = 2 * x + 1
+    y[3] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        fastopt.curve_fit(lambda x, a, b: a * x + b, x, y)
+    with pytest.raises(ValueError, match="NaN"):
+        fastopt.curve_fit(lambda x, a, b: a * x + b, x, y, nan_policy="raise")
+    popt, _ = fastopt.curve_fit(lambda x, a, b: a * x + b, x, y, nan_policy="omit")
+    np.testing.assert_allclose(popt, [2.0, 1.0], rtol=1e-10)
+
+
+def test_non_convergence_raises_like_scipy(data):
+    x, y, p0 = data
+    with pytest.raises(RuntimeError, match="Optimal parameters not found"):
+        fastopt.curve_fit(gauss, x, y, p0, maxfev=3)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(method="trf"), ValueError, "method"),
+    (dict(sigma=np.ones(3)), ValueError, "sigma"),
+    (dict(sigma=-np.ones(40)), ValueError, "sigma"),
+    (dict(nan_policy="propagate"), ValueError, "nan_policy"),
+    (dict(bogus=1), TypeError, "bogus"),
+])
+def test_bad_input(data, kwargs, error, match):
+    x, y, p0 = data
+    with pytest.raises(error, match=match):
+        fastopt.curve_fit(gauss, x, y, p0, **kwargs)
