@@ -10,7 +10,8 @@ import pytest
 
 MODULES = ["fastopt", "fastopt._minimize", "fastopt._fdiff", "fastopt._show",
            "fastopt.optimizers", "fastopt.classic", "fastopt.compiled",
-           "fastopt._least_squares", "fastopt._curve_fit", "fastopt.datasets"]
+           "fastopt._least_squares", "fastopt._curve_fit", "fastopt._batch",
+           "fastopt.datasets"]
 
 
 @pytest.mark.parametrize("name", MODULES)

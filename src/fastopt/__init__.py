@@ -4,6 +4,7 @@
 >>> sorted(fastopt.METHODS)[:3]
 ['adadelta', 'adagrad', 'adam']
 """
+from ._batch import curve_fit_batch
 from ._curve_fit import curve_fit
 from ._fdiff import approx_fprime, check_grad
 from ._least_squares import least_squares
@@ -13,7 +14,7 @@ from ._show import show_options
 
 __version__ = "0.1.0"
 
-__all__ = ["minimize", "least_squares", "curve_fit", "approx_fprime", "check_grad", "show_options",
+__all__ = ["minimize", "least_squares", "curve_fit", "curve_fit_batch", "approx_fprime", "check_grad", "show_options",
            "METHODS", "optimizers", "compiled", "classic", "datasets"]
 
 _LAZY = ("optimizers", "compiled", "classic", "datasets")

@@ -1,12 +1,10 @@
 """``fastopt.least_squares``: scipy.optimize.least_squares's interface, MINPACK's method."""
-import math
 import numbers
 
 import numpy as np
 from scipy.optimize import OptimizeResult
 
 from ._kernels import lm
-from ._kernels.trust_lm import norm2
 
 _MESSAGES = {
     lm.NONFINITE: "NaN or inf in the residuals or the Jacobian; x is the last "
@@ -18,10 +16,8 @@ _MESSAGES = {
     lm.FTOL_XTOL: "Both `ftol` and `xtol` termination conditions are satisfied.",
 }
 METHODS = ("lm",)
-_EPS = np.finfo(np.float64).eps
-#: Finite-difference steps relative to |x_j|: forward sqrt(eps), central eps^(1/3)
-#: (each balances truncation against rounding error for its order).
-_FD_STEPS = {"2-point": math.sqrt(_EPS), "3-point": -_EPS ** (1.0 / 3.0)}
+#: ``jac`` strings -> ``fd_step`` (negative: central differences).
+_FD_STEPS = {"2-point": lm.FORWARD_STEP, "3-point": -lm.CENTRAL_STEP}
 
 
 def _tolerance(name, value):
@@ -42,14 +38,15 @@ def _scaling(x_scale, n):
     return 1.0 / scale
 
 
-class _Residuals:
-    """The user's ``fun`` as the loop sees it: float64 vectors of one length, counted."""
+class _Problem:
+    """The user's ``fun`` (float64 vectors of one length, counted) and ``jac``
+    as the LM loop sees them (``lm.evaluate``, ``lm.jacobian``)."""
 
-    def __init__(self, fun, args, kwargs):
-        self.fun, self.args, self.kwargs = fun, args, kwargs
+    def __init__(self, fun, jacobian, args, kwargs):
+        self.fun, self.jacobian, self.args, self.kwargs = fun, jacobian, args, kwargs
         self.m = None
 
-    def __call__(self, x, counts):
+    def residuals(self, x, counts):
         counts[0] += 1
         f = np.atleast_1d(np.asarray(self.fun(x.copy(), *self.args, **self.kwargs),
                                      dtype=np.float64))
@@ -69,34 +66,6 @@ def _user_jacobian(jac, args, kwargs, n):
             raise ValueError(f"jac returned shape {J.shape}, expected ({f.size}, {n})")
         Jt[:, :] = J.T
     return jacobian
-
-
-def _dead_column(Jt):
-    """True if some column of ``J`` is zero against the largest (to rounding)."""
-    norms = np.sqrt(np.einsum("ij,ij->i", Jt, Jt))
-    return bool(norms.min() <= _EPS * norms.max())
-
-
-def _refine(residuals, x, f, Jt, diag, params, counts):
-    """Carry a converged fit to the least-squares solution's last digits.
-
-    The LM iteration continued with central differences and tolerances at
-    machine precision, then Gauss-Newton steps while they contract
-    (``lm.polish``); ``30 (2 n + 1)`` evaluations for the first part, three
-    steps for the second.  A NaN or inf met on the way keeps the fit it
-    started from.
-    """
-    tight = params.copy()
-    tight[lm.P_FTOL] = tight[lm.P_XTOL] = _EPS
-    tight[lm.P_GTOL] = 0.0
-    tight[lm.P_FD_STEP] = _FD_STEPS["3-point"]
-    budget = 30 * (2 * x.size + 1)
-    x2, f2, Jt2, status, nit, more = lm.solve(residuals, None, x, f, diag, tight, budget)
-    more[0] -= 1  # f(x) was passed in, not evaluated again
-    if status == lm.NONFINITE:
-        return x, f, Jt, counts + more, 0
-    x2, f2, steps = lm.polish(residuals, x2, f2, Jt2, _FD_STEPS["3-point"], 3, more)
-    return x2, f2, Jt2, counts + more, nit + steps
 
 
 def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gtol=1e-8,
@@ -203,30 +172,13 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
         max_nfev = 500 * n if jacobian is not None else 500 * n * (n + 1)
     if isinstance(max_nfev, bool) or not isinstance(max_nfev, numbers.Integral) or max_nfev < 1:
         raise ValueError(f"max_nfev must be a positive integer, got {max_nfev!r}")
-    residuals = _Residuals(fun, args, kwargs)
-    f0 = residuals(x, np.zeros(2, dtype=np.int64))
+    problem = _Problem(fun, jacobian, args, kwargs)
+    f0 = problem.residuals(x, np.zeros(2, dtype=np.int64))
     if f0.size < n:
         raise ValueError(f"method 'lm' needs at least as many residuals as parameters "
                          f"(m >= n), got m = {f0.size}, n = {n}")
-    diag = _scaling(x_scale, n)
-    x_start = x
-    x, f, Jt, status, nit, counts = lm.solve(residuals, jacobian, x_start, f0, diag, params,
-                                             int(max_nfev))
-    if diag.size == 0 and status == lm.GTOL and _dead_column(Jt):
-        # A parameter stopped moving the model: with the Jacobian's column
-        # norms as scaling, an early long step can throw it into a region
-        # where the model saturates (NIST's BoxBOD from its first start).
-        # Retry from the start with fixed scaling; keep the better fit.
-        retry = lm.solve(residuals, jacobian, x_start, f0, np.ones(n), params,
-                         int(max_nfev))
-        spent = counts + retry[5]
-        spent[0] -= 1  # f0 is shared
-        if retry[3] > 0 and norm2(retry[1]) < norm2(f):
-            x, f, Jt, status, nit = retry[:5]
-        counts = spent
-    if refine and jacobian is None and status > 0:
-        x, f, Jt, counts, more = _refine(residuals, x, f, Jt, diag, params, counts)
-        nit += more
+    x, f, Jt, status, nit, counts = lm.fit(problem, x, f0, _scaling(x_scale, n), params,
+                                           int(max_nfev), refine)
     J = np.ascontiguousarray(Jt.T)
     grad = J.T @ f
     return OptimizeResult(

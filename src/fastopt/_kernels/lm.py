@@ -17,16 +17,59 @@ import numpy as np
 
 from . import trust_lm
 from .trust_lm import EPS, norm2
+from .twin import boundary, twin
 
 #: Status codes, scipy.optimize.least_squares's (success when > 0), plus NONFINITE.
 MAXFEV, GTOL, FTOL, XTOL, FTOL_XTOL, NONFINITE = 0, 1, 2, 3, 4, -2
 #: Slots of the float parameter array ``params``.
 P_FTOL, P_XTOL, P_GTOL, P_FACTOR, P_FD_STEP, NPARAMS = 0, 1, 2, 3, 4, 5
+#: Finite-difference steps relative to |x_j|: forward sqrt(eps), central
+#: eps^(1/3) (each balances truncation against rounding for its order).
+FORWARD_STEP = math.sqrt(EPS)
+CENTRAL_STEP = EPS ** (1.0 / 3.0)
 
-_SQRT_EPS = math.sqrt(EPS)
 
 
-def fd_jacobian(residuals, x, f, Jt, step, counts):
+# --- boundary functions: the problem as each driver sees it --------------------
+# Python: an object with ``residuals(x, counts)`` and ``jacobian`` (a function
+# ``jacobian(x, f, Jt, counts)`` or None).  Compiled (``fastopt.batch``): the
+# tuple ``(model, xdata, ydata, weights)``, residuals ``weights (model(xdata,
+# x) - ydata)``, Jacobian by finite differences.
+
+def _evaluate_compiled(problem, x, counts):
+    model, xdata, ydata, weights = problem
+    counts[0] += 1
+    return (model(xdata, x) - ydata) * weights
+
+
+@boundary(_evaluate_compiled)
+def evaluate(problem, x, counts):
+    """The residuals at ``x``; ``counts[0]`` (nfev) kept up to date."""
+    return problem.residuals(x, counts)
+
+
+def _has_jacobian_compiled(problem):
+    return False
+
+
+@boundary(_has_jacobian_compiled)
+def has_jacobian(problem):
+    """Whether the problem supplies its Jacobian (else finite differences)."""
+    return problem.jacobian is not None
+
+
+def _jacobian_compiled(problem, x, f, Jt, counts):
+    pass  # never called: has_jacobian is False
+
+
+@boundary(_jacobian_compiled)
+def jacobian(problem, x, f, Jt, counts):
+    """Write the supplied ``J^T`` at ``x`` into ``Jt``."""
+    problem.jacobian(x, f, Jt, counts)
+
+
+@twin
+def fd_jacobian(problem, x, f, Jt, step, counts):
     """Finite differences: forward when ``step > 0``, central when ``step < 0``.
 
     Forward: ``Jt[j] = (f(x + h_j e_j) - f) / h_j`` with ``h_j = step |x_j|``
@@ -47,23 +90,32 @@ def fd_jacobian(residuals, x, f, Jt, step, counts):
         xp[j] = x[j] + h
         if central:
             xm[j] = x[j] - h
-            Jt[j, :] = (residuals(xp, counts) - residuals(xm, counts)) / (xp[j] - xm[j])
+            Jt[j, :] = (evaluate(problem, xp, counts) - evaluate(problem, xm, counts)) \
+                / (xp[j] - xm[j])
             xm[j] = x[j]
         else:
-            Jt[j, :] = (residuals(xp, counts) - f) / (xp[j] - x[j])  # the step taken
+            Jt[j, :] = (evaluate(problem, xp, counts) - f) / (xp[j] - x[j])  # the step taken
         xp[j] = x[j]
 
 
-def solve(residuals, jacobian, x0, f0, diag0, params, max_nfev):
+@twin
+def update_jacobian(problem, x, f, Jt, fd_step, counts):
+    """``Jt`` at ``x``: the problem's own, or finite differences with ``fd_step``."""
+    if has_jacobian(problem):
+        jacobian(problem, x, f, Jt, counts)
+    else:
+        fd_jacobian(problem, x, f, Jt, fd_step, counts)
+    counts[1] += 1
+
+
+@twin
+def solve(problem, x0, f0, diag0, params, max_nfev):
     """Minimise ``||f(x)||^2 / 2`` from ``x0``.
 
     Parameters
     ----------
-    residuals : callable
-        ``residuals(x, counts) -> f`` (counts[0] is nfev, kept by the callee).
-    jacobian : callable or None
-        ``jacobian(x, f, Jt, counts)`` writes ``J^T`` into ``Jt``; None for
-        forward differences.
+    problem
+        Residuals and Jacobian, through ``evaluate`` and ``update_jacobian``.
     x0, f0 : float64[::1]
         The start and its residuals (one evaluation, counted).
     diag0 : float64[::1]
@@ -105,11 +157,7 @@ def solve(residuals, jacobian, x0, f0, diag0, params, max_nfev):
     if not math.isfinite(fnorm):
         return x, f, Jt, NONFINITE, nit, counts
     while status == 99:
-        if jacobian is None:
-            fd_jacobian(residuals, x, f, Jt, fd_step, counts)
-        else:
-            jacobian(x, f, Jt, counts)
-        counts[1] += 1
+        update_jacobian(problem, x, f, Jt, fd_step, counts)
         if not np.isfinite(Jt).all():
             status = NONFINITE
             break
@@ -152,7 +200,7 @@ def solve(residuals, jacobian, x0, f0, diag0, params, max_nfev):
             pnorm = norm2(w2)
             if nit == 0:
                 delta = min(delta, pnorm)
-            f_trial = residuals(x_trial, counts)
+            f_trial = evaluate(problem, x_trial, counts)
             fnorm1 = norm2(f_trial)
             if not math.isfinite(fnorm1):
                 fnorm1 = math.inf  # a failed evaluation: reject, shrink the region
@@ -207,21 +255,19 @@ def solve(residuals, jacobian, x0, f0, diag0, params, max_nfev):
     if jac_current:
         Jt[:, :] = J_at_x
     elif status != NONFINITE:
-        if jacobian is None:
-            fd_jacobian(residuals, x, f, Jt, fd_step, counts)
-        else:
-            jacobian(x, f, Jt, counts)
-        counts[1] += 1
+        update_jacobian(problem, x, f, Jt, fd_step, counts)
     return x, f, Jt, status, nit, counts
 
 
+@twin
 def _gauss_newton_step(J_at_x, f, p):
     """``p`` with ``J p ~ f`` in the least-squares sense (the step is ``-p``),
     from a pivoted QR of a copy of ``J_at_x``; returns ``||p||``."""
     n = p.size
     Jt = J_at_x.copy()
     perm = np.empty(n, dtype=np.int64)
-    rdiag, colnorm, qtf, w1, w2, w3, sdiag = (np.empty(n) for _ in range(7))
+    rdiag, colnorm, qtf = np.empty(n), np.empty(n), np.empty(n)
+    w1, w2, w3, sdiag = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     R = np.empty((n, n))
     trust_lm.qr_pivoted(Jt, perm, rdiag, colnorm, w1)
     trust_lm.qt_times(Jt, f, qtf)
@@ -230,7 +276,8 @@ def _gauss_newton_step(J_at_x, f, p):
     return norm2(p)
 
 
-def polish(residuals, x, f, Jt, fd_step, max_steps, counts):
+@twin
+def polish(problem, x, f, Jt, fd_step, max_steps, counts):
     """Gauss-Newton steps from a converged ``x`` while they contract.
 
     Near a solution the sum of squares is flat to within the rounding of
@@ -244,7 +291,7 @@ def polish(residuals, x, f, Jt, fd_step, max_steps, counts):
     the returned ``x``.  Returns ``(x, f, steps)``.
     """
     n = x.size
-    fd_jacobian(residuals, x, f, Jt, fd_step, counts)
+    fd_jacobian(problem, x, f, Jt, fd_step, counts)
     counts[1] += 1
     if not np.isfinite(Jt).all():
         return x, f, 0
@@ -256,11 +303,11 @@ def polish(residuals, x, f, Jt, fd_step, max_steps, counts):
     steps = 0
     while steps < max_steps and size > EPS * norm2(x):
         x_new = x - p
-        f_new = residuals(x_new, counts)
+        f_new = evaluate(problem, x_new, counts)
         fnorm_new = norm2(f_new)
         if not fnorm_new <= fnorm * (1.0 + 1e-4):
             break
-        fd_jacobian(residuals, x_new, f_new, J_new, fd_step, counts)
+        fd_jacobian(problem, x_new, f_new, J_new, fd_step, counts)
         counts[1] += 1
         if not np.isfinite(J_new).all():
             break
@@ -272,3 +319,67 @@ def polish(residuals, x, f, Jt, fd_step, max_steps, counts):
         p[:] = p_new
         steps += 1
     return x, f, steps
+
+
+@twin
+def dead_column(Jt):
+    """True if some column of ``J`` is zero against the largest (to rounding)."""
+    largest = 0.0
+    smallest = np.inf
+    for j in range(Jt.shape[0]):
+        c = norm2(Jt[j])
+        largest = max(largest, c)
+        smallest = min(smallest, c)
+    return smallest <= EPS * largest
+
+
+@twin
+def refine(problem, x, f, Jt, diag, params, counts):
+    """Carry a converged finite-difference fit to the solution's last digits.
+
+    The LM iteration continued with central differences and tolerances at
+    machine precision (``30 (2 n + 1)`` evaluations at most), then up to three
+    contracting Gauss-Newton steps (``polish``).  A NaN or inf met on the way
+    keeps the fit it started from.  Returns ``(x, f, Jt, extra iterations)``;
+    ``counts`` is updated.
+    """
+    tight = params.copy()
+    tight[P_FTOL] = EPS
+    tight[P_XTOL] = EPS
+    tight[P_GTOL] = 0.0
+    tight[P_FD_STEP] = -CENTRAL_STEP
+    x2, f2, Jt2, status, nit, more = solve(problem, x, f, diag, tight, 30 * (2 * x.size + 1))
+    counts[0] += more[0] - 1  # f(x) was passed in, not evaluated again
+    counts[1] += more[1]
+    if status == NONFINITE:
+        return x, f, Jt, 0
+    x2, f2, steps = polish(problem, x2, f2, Jt2, -CENTRAL_STEP, 3, counts)
+    return x2, f2, Jt2, nit + steps
+
+
+@twin
+def fit(problem, x0, f0, diag0, params, max_nfev, refine_fd):
+    """``solve``, then the two safeguards of ``least_squares``.
+
+    * With Jacobian scaling (``diag0`` empty), a fit ending on the gradient
+      test with a dead Jacobian column (a parameter no longer moving the
+      model: an early long step into a region where the model saturates,
+      as on NIST's BoxBOD) is retried from ``x0`` with ``D = 1``; the better
+      fit is kept.
+    * With finite differences and ``refine_fd``, a converged fit is refined
+      (``refine``).
+
+    Returns ``(x, f, Jt, status, nit, counts)`` as ``solve`` does.
+    """
+    x, f, Jt, status, nit, counts = solve(problem, x0, f0, diag0, params, max_nfev)
+    if diag0.size == 0 and status == GTOL and dead_column(Jt):
+        x2, f2, Jt2, status2, nit2, counts2 = solve(problem, x0, f0, np.ones(x0.size),
+                                                    params, max_nfev)
+        counts[0] += counts2[0] - 1  # f0 is shared
+        counts[1] += counts2[1]
+        if status2 > 0 and norm2(f2) < norm2(f):
+            x, f, Jt, status, nit = x2, f2, Jt2, status2, nit2
+    if refine_fd and status > 0 and not has_jacobian(problem):
+        x, f, Jt, more = refine(problem, x, f, Jt, diag0, params, counts)
+        nit += more
+    return x, f, Jt, status, nit, counts

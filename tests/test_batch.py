@@ -1,0 +1,81 @@
+"""curve_fit_batch: each fit is curve_fit's; bad curves fail alone."""
+import numba
+import numpy as np
+import pytest
+from scipy.optimize import OptimizeWarning
+
+import fastopt
+
+
+@numba.njit
+def peak(x, p):
+    return p[0] * np.exp(-0.5 * ((x - p[1]) / p[2]) ** 2) + p[3]
+
+
+def peak_args(x, a, mu, s, c):
+    return peak(x, np.array([a, mu, s, c]))
+
+
+def _curves(N, seed=0):
+    rng = np.random.default_rng(seed)
+    x = np.linspace(-4.0, 4.0, 25)
+    true = np.column_stack([rng.uniform(1, 3, N), rng.uniform(-1, 1, N),
+                            rng.uniform(0.6, 1.4, N), rng.uniform(0, 1, N)])
+    y = np.array([peak(x, p) for p in true]) + 0.03 * rng.standard_normal((N, x.size))
+    return x, y, true
+
+
+@pytest.mark.parametrize("refine", [True, False])
+def test_each_fit_is_curve_fits(refine):
+    x, y, _ = _curves(40)
+    p0 = np.array([2.0, 0.0, 1.0, 0.5])
+    sigma = np.linspace(0.02, 0.05, x.size)
+    fits = fastopt.curve_fit_batch(peak, x, y, p0, sigma=sigma, refine=refine)
+    assert fits.success.all()
+    for k in range(len(y)):
+        popt, pcov = fastopt.curve_fit(peak_args, x, y[k], p0, sigma=sigma, refine=refine)
+        np.testing.assert_allclose(fits.popt[k], popt, rtol=1e-8)
+        np.testing.assert_allclose(fits.pcov[k], pcov, rtol=1e-6,
+                                   atol=1e-8 * np.abs(pcov).max())
+        np.testing.assert_allclose(fits.cost[k], 0.5 * np.sum(((peak(x, popt) - y[k]) / sigma) ** 2),
+                                   rtol=1e-9)
+
+
+def test_per_curve_x_and_start_and_a_bad_curve_fails_alone():
+    x, y, true = _curves(30, seed=1)
+    X = x + np.linspace(0, 0.1, 30)[:, None]           # a different grid per curve
+    Y = np.array([peak(X[k], true[k]) for k in range(30)])
+    Y[7, 3] = np.nan                                    # bad data
+    P0 = true * 1.1
+    fits = fastopt.curve_fit_batch(peak, X, Y, P0)
+    assert fits.status[7] == -2 and not fits.success[7]
+    assert np.isinf(fits.pcov[7]).all()
+    good = np.arange(30) != 7
+    assert fits.success[good].all()
+    np.testing.assert_allclose(fits.popt[good], true[good], rtol=1e-8)
+
+
+def test_singular_covariance_warns_once():
+    @numba.njit
+    def tied(x, p):
+        return (p[0] + p[1]) * x
+    x = np.linspace(0, 1, 10)
+    with pytest.warns(OptimizeWarning, match="3 of 3"):
+        fits = fastopt.curve_fit_batch(tied, x, np.outer([1.0, 2.0, 3.0], x), [1.0, 1.0])
+    assert np.isinf(fits.pcov).all()
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(f=peak_args), TypeError, "numba"),
+    (dict(ydata=np.ones(25)), ValueError, "ydata"),
+    (dict(p0=np.ones((3, 4))), ValueError, "p0"),
+    (dict(xdata=np.ones(7)), ValueError, "xdata"),
+    (dict(sigma=-np.ones(25)), ValueError, "sigma"),
+    (dict(max_nfev=0), ValueError, "max_nfev"),
+])
+def test_bad_input(kwargs, error, match):
+    x, y, _ = _curves(5)
+    args = dict(f=peak, xdata=x, ydata=y, p0=np.ones(4))
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        fastopt.curve_fit_batch(**args)
