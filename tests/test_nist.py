@@ -56,3 +56,13 @@ def test_curve_fit_certified_values_and_standard_deviations(name, start):
     assert lre(popt, p.certified).min() >= 6.0
     if name != "Lanczos1":
         assert lre(np.sqrt(np.diag(pcov)), p.certified_sd).min() >= 4.0
+
+
+def test_certification_table_of_python_m_fastopt():
+    from fastopt.datasets.certify import lre, table
+    lines = []
+    rows = table(with_scipy=False, out=lines.append)
+    assert len(rows) == 54 and len(lines) == 56
+    assert lines[-1].endswith("fastopt 54/54")
+    assert lre(np.nan, 1.0) == 0.0 and lre(2.0, 2.0) == 15.0
+    np.testing.assert_allclose(lre(1.001, 1.0), 3.0)
