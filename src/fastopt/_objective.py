@@ -8,10 +8,22 @@ from ._kernels._fdiff import fd_gradient
 from ._kernels.codes import HESS_DENSE, HESS_FD, HESS_PRODUCT
 
 FD_SCHEMES = ("2-point", "3-point")
-#: ``sys.getrefcount`` of a gradient in ``Objective._vector`` when only the
-#: solver holds it: the caller's local, ``_vector``'s argument, and
-#: getrefcount's own argument.  (A wrong guess only costs a copy.)
-_PRIVATE_REFS = 3
+
+
+def _refcount_in_callee(array):
+    return sys.getrefcount(array)
+
+
+def _private_refs():
+    """``sys.getrefcount`` of an array that only a caller's local holds, seen
+    from inside a function it was passed to: ``Objective._vector``'s situation.
+    Measured, not assumed: interpreters differ in which references they
+    borrow, and guessing too high would skip a copy the caller needs."""
+    array = np.empty(1)
+    return _refcount_in_callee(array)
+
+
+_PRIVATE_REFS = _private_refs()
 
 
 def normalize_jac(jac):
@@ -78,7 +90,7 @@ class Objective:
         """g(x), given ``f = f(x)`` (reused by forward differences)."""
         self.njev += 1
         if callable(self.jac):
-            g = self.jac(x, *self.args)  # a local, as _PRIVATE_REFS assumes
+            g = self.jac(x, *self.args)  # a local, the situation _private_refs measures
             return self._vector(g)
         out = np.empty(self.n)
         self.nfev += fd_gradient(self._fd_value, x, f, fd_steps(x, self.jac),
