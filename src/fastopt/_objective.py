@@ -71,9 +71,9 @@ class Objective:
 
     def _vector(self, g):
         # A copy, since the caller may reuse its buffer -- unless nobody else can
-        # hold the array: a fresh float64 array owning its data, referenced only
-        # by the caller's returned tuple (if any), this frame and getrefcount's
-        # argument.  That skips an O(n) copy per evaluation for large n.
+        # hold the array: a float64 array owning its data, referenced only by
+        # the calling method's local and this frame (``_PRIVATE_REFS``, as
+        # measured).  That skips an O(n) copy per evaluation for large n.
         if not (type(g) is np.ndarray and g.dtype == np.float64 and g.flags.owndata
                 and g.flags.writeable and sys.getrefcount(g) <= _PRIVATE_REFS):
             g = np.array(g, dtype=np.float64)
