@@ -79,3 +79,16 @@ def test_bad_input(kwargs, error, match):
     args.update(kwargs)
     with pytest.raises(error, match=match):
         fastopt.curve_fit_batch(**args)
+
+
+def test_a_single_curve_with_shared_rows():
+    # N = 1: broadcasting a shared row gives a read-only view; the fit must not mind.
+    x = np.linspace(-4.0, 4.0, 25)
+    p = np.array([2.0, 0.1, 0.9, 0.3])
+    fits = fastopt.curve_fit_batch(peak, x, peak(x, p)[None, :], [1.5, 0.0, 1.0, 0.0],
+                                   sigma=np.full(25, 0.1))
+    assert fits.success[0]
+    np.testing.assert_allclose(fits.popt[0], p, rtol=1e-8)
+    y = np.broadcast_to(peak(x, p), (3, 25))            # read-only input
+    assert fastopt.curve_fit_batch(peak, x, y, np.broadcast_to([1.5, 0.0, 1.0, 0.0], (3, 4))
+                                   ).success.all()

@@ -15,11 +15,11 @@ def _rows(values, name, N, width):
     """``values`` as a C-contiguous float64 (N, width) array (a shared row repeated)."""
     array = np.asarray(values, dtype=np.float64)
     if array.shape == (width,):
-        return np.ascontiguousarray(np.broadcast_to(array, (N, width)))
+        return np.repeat(array[None, :], N, axis=0)
     if array.shape != (N, width):
         raise ValueError(f"{name} must have shape ({width},) or ({N}, {width}), "
                          f"got {array.shape}")
-    return np.ascontiguousarray(array)
+    return np.require(array, requirements=["C", "W"])  # numba wants writeable C arrays
 
 
 def _model_addresses(f):
@@ -89,7 +89,7 @@ def curve_fit_batch(f, xdata, ydata, p0, sigma=None, absolute_sigma=False, *, ft
     if ydata.ndim != 2 or ydata.size == 0:
         raise ValueError(f"ydata must have shape (N, m), got {ydata.shape}")
     N, m = ydata.shape
-    ydata = np.ascontiguousarray(ydata)
+    ydata = np.require(ydata, requirements=["C", "W"])
     p0 = np.asarray(p0, dtype=np.float64)
     n = p0.shape[-1] if p0.ndim in (1, 2) else 0
     if n == 0:
@@ -101,7 +101,6 @@ def curve_fit_batch(f, xdata, ydata, p0, sigma=None, absolute_sigma=False, *, ft
         raise ValueError(f"each curve needs at least as many points as parameters, "
                          f"got m = {m}, n = {n}")
     X = _rows(xdata, "xdata", N, m)
-    P0 = np.ascontiguousarray(P0)
     W = np.ones((N, m)) if sigma is None else 1.0 / _rows(sigma, "sigma", N, m)
     if not (np.isfinite(W).all() and (W > 0).all()):
         raise ValueError("sigma must be positive and finite")

@@ -39,7 +39,11 @@ CENTRAL_STEP = EPS ** (1.0 / 3.0)
 def _evaluate_compiled(problem, x, counts):
     model, xdata, ydata, weights = problem
     counts[0] += 1
-    return (model(xdata, x) - ydata) * weights
+    y = model(xdata, x)
+    r = np.empty(ydata.size)  # one pass, one array (not two temporaries)
+    for i in range(ydata.size):
+        r[i] = (y[i] - ydata[i]) * weights[i]
+    return r
 
 
 @boundary(_evaluate_compiled)
@@ -90,11 +94,17 @@ def fd_jacobian(problem, x, f, Jt, step, counts):
         xp[j] = x[j] + h
         if central:
             xm[j] = x[j] - h
-            Jt[j, :] = (evaluate(problem, xp, counts) - evaluate(problem, xm, counts)) \
-                / (xp[j] - xm[j])
+            fp = evaluate(problem, xp, counts)
+            fm = evaluate(problem, xm, counts)
+            h2 = xp[j] - xm[j]
+            for i in range(f.size):
+                Jt[j, i] = (fp[i] - fm[i]) / h2
             xm[j] = x[j]
         else:
-            Jt[j, :] = (evaluate(problem, xp, counts) - f) / (xp[j] - x[j])  # the step taken
+            fp = evaluate(problem, xp, counts)
+            h = xp[j] - x[j]  # the step actually taken, after rounding
+            for i in range(f.size):
+                Jt[j, i] = (fp[i] - f[i]) / h
         xp[j] = x[j]
 
 
