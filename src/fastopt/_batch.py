@@ -8,7 +8,7 @@ from scipy.optimize import OptimizeResult, OptimizeWarning
 from ._curve_fit import FD_RANK_TOL
 from ._jitted import _addresses
 from ._kernels import lm
-from ._least_squares import _tolerance
+from ._least_squares import check_max_nfev, solver_params
 
 
 def _rows(values, name, N, width):
@@ -104,16 +104,8 @@ def curve_fit_batch(f, xdata, ydata, p0, sigma=None, absolute_sigma=False, *, ft
     W = np.ones((N, m)) if sigma is None else 1.0 / _rows(sigma, "sigma", N, m)
     if not (np.isfinite(W).all() and (W > 0).all()):
         raise ValueError("sigma must be positive and finite")
-    params = np.zeros(lm.NPARAMS)
-    params[lm.P_FTOL] = _tolerance("ftol", ftol)
-    params[lm.P_XTOL] = _tolerance("xtol", xtol)
-    params[lm.P_GTOL] = _tolerance("gtol", gtol)
-    params[lm.P_FACTOR] = 100.0
-    params[lm.P_FD_STEP] = lm.FORWARD_STEP
-    if max_nfev is None:
-        max_nfev = 500 * n * (n + 1)
-    if isinstance(max_nfev, bool) or not isinstance(max_nfev, (int, np.integer)) or max_nfev < 1:
-        raise ValueError(f"max_nfev must be a positive integer, got {max_nfev!r}")
+    params = solver_params(ftol, xtol, gtol, lm.FORWARD_STEP)
+    max_nfev = check_max_nfev(500 * n * (n + 1) if max_nfev is None else max_nfev)
     from ._kernels.lm_batch import fit_all  # compiles on first use
     popt = np.empty((N, n))
     pcov = np.empty((N, n, n))
@@ -121,7 +113,7 @@ def curve_fit_batch(f, xdata, ydata, p0, sigma=None, absolute_sigma=False, *, ft
     nfev = np.empty(N, dtype=np.int64)
     cost = np.empty(N)
     singular = np.zeros(N, dtype=np.bool_)
-    fit_all(model_at, X, ydata, W, P0, np.empty(0), params, int(max_nfev), bool(refine),
+    fit_all(model_at, X, ydata, W, P0, np.empty(0), params, max_nfev, bool(refine),
             bool(absolute_sigma), FD_RANK_TOL, popt, pcov, status, nfev, cost, singular)
     success = status > 0
     if (singular & success).any():

@@ -6,6 +6,7 @@ import numpy as np
 from scipy.linalg import cholesky, solve_triangular
 from scipy.optimize import OptimizeWarning
 
+from ._kernels.covariance import covariance
 from ._least_squares import least_squares
 
 #: Options of ``least_squares`` that ``curve_fit`` passes on (``maxfev`` is
@@ -60,33 +61,6 @@ def _weighting(sigma, m):
 #: Relative accuracy of a finite-difference Jacobian's columns: singular values
 #: of the column-scaled J below it are indistinguishable from zero.
 FD_RANK_TOL = np.sqrt(np.finfo(np.float64).eps)
-
-
-def covariance(J, cost, m, n, absolute_sigma, rank_tol):
-    """``s^2 (J^T J)^+`` (or ``(J^T J)^+`` with ``absolute_sigma``) and whether
-    it could not be estimated (then all inf, as in scipy).
-
-    The pseudo-inverse comes from an SVD of ``J`` with its columns scaled to
-    unit norm, so the rank decision does not depend on the units of the
-    parameters; singular values below ``rank_tol`` (relative to the largest)
-    count as zero.
-    """
-    norms = np.linalg.norm(J, axis=0)
-    norms[norms == 0.0] = 1.0
-    _, sv, VT = np.linalg.svd(J / norms, full_matrices=False)
-    keep = sv > rank_tol * sv[0]
-    sv, VT = sv[keep], VT[keep]
-    pcov = ((VT.T / sv ** 2) @ VT) / np.outer(norms, norms)
-    singular = sv.size < n
-    if singular:
-        pcov.fill(np.inf)
-    elif not absolute_sigma:
-        if m > n:
-            pcov *= 2.0 * cost / (m - n)
-        else:
-            pcov.fill(np.inf)
-            singular = True
-    return pcov, singular
 
 
 def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_finite=True,
@@ -213,7 +187,8 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
     # finite differences otherwise.
     eps = np.finfo(np.float64).eps
     rank_tol = eps * max(m, n) if callable(jac) else FD_RANK_TOL
-    pcov, singular = covariance(res.jac, res.cost, m, n, absolute_sigma, rank_tol)
+    pcov = np.empty((n, n))
+    singular = covariance(res.jac, res.cost, bool(absolute_sigma), rank_tol, pcov)
     if singular:
         warnings.warn("Covariance of the parameters could not be estimated",
                       OptimizeWarning, stacklevel=2)

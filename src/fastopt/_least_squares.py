@@ -26,6 +26,23 @@ def _tolerance(name, value):
     return float(value)
 
 
+def solver_params(ftol, xtol, gtol, fd_step):
+    """The LM loop's parameter array (``lm.P_*``), tolerances checked."""
+    params = np.zeros(lm.NPARAMS)
+    params[lm.P_FTOL] = _tolerance("ftol", ftol)
+    params[lm.P_XTOL] = _tolerance("xtol", xtol)
+    params[lm.P_GTOL] = _tolerance("gtol", gtol)
+    params[lm.P_FACTOR] = 100.0  # MINPACK's initial radius factor
+    params[lm.P_FD_STEP] = fd_step
+    return params
+
+
+def check_max_nfev(max_nfev):
+    if isinstance(max_nfev, bool) or not isinstance(max_nfev, numbers.Integral) or max_nfev < 1:
+        raise ValueError(f"max_nfev must be a positive integer, got {max_nfev!r}")
+    return int(max_nfev)
+
+
 def _scaling(x_scale, n):
     """``x_scale`` -> fixed ``D = 1 / x_scale``, or an empty array for 'jac'."""
     if isinstance(x_scale, str):
@@ -156,29 +173,23 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
     if not isinstance(args, tuple):
         args = (args,)
     kwargs = {} if kwargs is None else dict(kwargs)
-    params = np.zeros(lm.NPARAMS)
-    params[lm.P_FTOL] = _tolerance("ftol", ftol)
-    params[lm.P_XTOL] = _tolerance("xtol", xtol)
-    params[lm.P_GTOL] = _tolerance("gtol", gtol)
-    params[lm.P_FACTOR] = 100.0
     if callable(jac):
-        jacobian = _user_jacobian(jac, args, kwargs, n)
+        jacobian, fd_step = _user_jacobian(jac, args, kwargs, n), 0.0  # no differences
     elif isinstance(jac, str) and jac in _FD_STEPS:
-        jacobian = None
-        params[lm.P_FD_STEP] = _FD_STEPS[jac]
+        jacobian, fd_step = None, _FD_STEPS[jac]
     else:
         raise ValueError(f"jac must be '2-point', '3-point' or a callable, got {jac!r}")
+    params = solver_params(ftol, xtol, gtol, fd_step)
     if max_nfev is None:
         max_nfev = 500 * n if jacobian is not None else 500 * n * (n + 1)
-    if isinstance(max_nfev, bool) or not isinstance(max_nfev, numbers.Integral) or max_nfev < 1:
-        raise ValueError(f"max_nfev must be a positive integer, got {max_nfev!r}")
+    max_nfev = check_max_nfev(max_nfev)
     problem = _Problem(fun, jacobian, args, kwargs)
     f0 = problem.residuals(x, np.zeros(2, dtype=np.int64))
     if f0.size < n:
         raise ValueError(f"method 'lm' needs at least as many residuals as parameters "
                          f"(m >= n), got m = {f0.size}, n = {n}")
     x, f, Jt, status, nit, counts = lm.fit(problem, x, f0, _scaling(x_scale, n), params,
-                                           int(max_nfev), refine)
+                                           max_nfev, refine)
     J = np.ascontiguousarray(Jt.T)
     grad = J.T @ f
     return OptimizeResult(

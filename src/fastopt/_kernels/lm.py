@@ -173,9 +173,7 @@ def solve(problem, x0, f0, diag0, params, max_nfev):
             break
         J_at_x[:, :] = Jt
         jac_current = True
-        trust_lm.qr_pivoted(Jt, perm, rdiag, colnorm, w1)
-        trust_lm.qt_times(Jt, f, qtf)
-        trust_lm.upper_factor(Jt, rdiag, R)
+        trust_lm.factor(Jt, f, perm, rdiag, colnorm, qtf, R, w1)
         if nit == 0:
             if scale_by_jac:
                 for j in range(n):
@@ -279,9 +277,7 @@ def _gauss_newton_step(J_at_x, f, p):
     rdiag, colnorm, qtf = np.empty(n), np.empty(n), np.empty(n)
     w1, w2, w3, sdiag = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     R = np.empty((n, n))
-    trust_lm.qr_pivoted(Jt, perm, rdiag, colnorm, w1)
-    trust_lm.qt_times(Jt, f, qtf)
-    trust_lm.upper_factor(Jt, rdiag, R)
+    trust_lm.factor(Jt, f, perm, rdiag, colnorm, qtf, R, w1)
     trust_lm.lm_parameter(R, perm, np.ones(n), qtf, math.inf, 0.0, p, sdiag, w1, w2, w3)
     return norm2(p)
 

@@ -20,6 +20,7 @@ from numba.core.errors import NumbaExperimentalFeatureWarning
 
 from . import lm
 from ._jit import KERNEL_OPTIONS
+from .covariance import covariance
 from .fnptr import function_value
 
 vector = types.Array(types.float64, 1, "C")
@@ -27,36 +28,6 @@ matrix = types.Array(types.float64, 2, "C")
 #: model(x, p) -> y
 MODEL_SIG = vector(vector, vector)
 MODEL_TYPE = types.FunctionType(MODEL_SIG)
-
-
-@njit(**KERNEL_OPTIONS)
-def covariance(J, cost, absolute_sigma, rank_tol, out):
-    """``out = s^2 (J^T J)^+`` as ``_curve_fit.covariance``; returns True when
-    it cannot be estimated (``out`` then all inf)."""
-    m, n = J.shape
-    norms = np.empty(n)
-    for j in range(n):
-        c = lm.norm2(J[:, j])
-        norms[j] = c if c > 0.0 else 1.0
-    if not np.isfinite(J).all():
-        out[:, :] = np.inf
-        return True
-    _, sv, VT = np.linalg.svd(J / norms, full_matrices=False)
-    rank = 0
-    for i in range(sv.size):
-        if sv[i] > rank_tol * sv[0]:
-            rank += 1
-    if rank < n or (not absolute_sigma and m <= n):
-        out[:, :] = np.inf
-        return True
-    scale = 1.0 if absolute_sigma else 2.0 * cost / (m - n)
-    for a in range(n):
-        for b in range(n):
-            acc = 0.0
-            for i in range(n):
-                acc += VT[i, a] * VT[i, b] / (sv[i] * sv[i])
-            out[a, b] = scale * acc / (norms[a] * norms[b])
-    return False
 
 
 def _fit_all(model_at, X, Y, W, P0, diag0, params, max_nfev, refine_fd, absolute_sigma,

@@ -6,6 +6,8 @@ the same design as MINPACK's ``lmder`` (More, Garbow and Hillstrom, 1980):
 
 * ``qr_pivoted``: Householder QR with column pivoting, ``J P = Q R``;
 * ``qt_times``: ``Q^T f`` from the stored Householder vectors;
+* ``factor``: both, and ``R`` copied out (``upper_factor``), as one LM
+  iteration uses them;
 * ``damped_solve``: the least-squares solution of ``[J; sqrt(par) D] p = [f; 0]``
   from ``R`` by Givens rotations, without refactoring ``J``;
 * ``lm_parameter``: the damping ``par`` for which ``||D p|| = delta`` (within
@@ -129,6 +131,15 @@ def upper_factor(Jt, rdiag, R):
         for i in range(min(j, m)):
             R[i, j] = Jt[j, i]
         R[j, j] = rdiag[j] if j < m else 0.0
+
+
+@kernel
+def factor(Jt, f, perm, rdiag, colnorm, qtf, R, work):
+    """``J P = Q R`` in place in ``Jt`` (``qr_pivoted``), ``qtf = (Q^T f)[:n]``
+    and ``R`` copied out: what one LM iteration needs of its Jacobian."""
+    qr_pivoted(Jt, perm, rdiag, colnorm, work)
+    qt_times(Jt, f, qtf)
+    upper_factor(Jt, rdiag, R)
 
 
 @kernel
