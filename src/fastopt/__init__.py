@@ -10,11 +10,12 @@ from ._fdiff import approx_fprime, check_grad
 from ._least_squares import least_squares
 from ._minimize import minimize
 from ._registry import METHODS
+from ._varpro import varpro
 from ._show import show_options
 
 __version__ = "0.1.0"
 
-__all__ = ["minimize", "least_squares", "curve_fit", "curve_fit_batch", "approx_fprime", "check_grad", "show_options",
+__all__ = ["minimize", "least_squares", "curve_fit", "curve_fit_batch", "varpro", "approx_fprime", "check_grad", "show_options",
            "METHODS", "optimizers", "compiled", "classic", "datasets"]
 
 _LAZY = ("optimizers", "compiled", "classic", "datasets")

@@ -26,6 +26,18 @@ def _tolerance(name, value):
     return float(value)
 
 
+def start_vector(name, value):
+    """A float64 copy of the starting point ``value``: real, 1-D, non-empty, finite."""
+    if np.iscomplexobj(value):
+        raise TypeError(f"{name} must be real, got complex values")
+    x = np.array(value, dtype=np.float64)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {x.shape}")
+    if not np.isfinite(x).all():
+        raise ValueError(f"{name} must be finite (it contains NaN or inf)")
+    return x
+
+
 def solver_params(ftol, xtol, gtol, fd_step):
     """The LM loop's parameter array (``lm.P_*``), tolerances checked."""
     params = np.zeros(lm.NPARAMS)
@@ -162,13 +174,7 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
         raise TypeError(f"fun must be callable, got {type(fun).__name__}")
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    if np.iscomplexobj(x0):
-        raise TypeError("x0 must be real, got complex values")
-    x = np.array(x0, dtype=np.float64)
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"x0 must be a non-empty 1-D array, got shape {x.shape}")
-    if not np.isfinite(x).all():
-        raise ValueError("x0 must be finite (it contains NaN or inf)")
+    x = start_vector("x0", x0)
     n = x.size
     if not isinstance(args, tuple):
         args = (args,)

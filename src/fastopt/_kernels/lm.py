@@ -16,7 +16,8 @@ import math
 import numpy as np
 
 from . import trust_lm
-from .trust_lm import EPS, norm2
+from .trust_lm import EPS, all_finite, norm2
+from ._jit import kernel
 from .twin import boundary, twin
 
 #: Status codes, scipy.optimize.least_squares's (success when > 0), plus NONFINITE.
@@ -82,6 +83,12 @@ def fd_jacobian(problem, x, f, Jt, step, counts):
     absolute step.  Central: ``(f(x + h_j e_j) - f(x - h_j e_j)) / (2 h_j)``
     with ``h_j = |step| |x_j|``, two evaluations per column and an error of
     order ``h^2`` instead of ``h``.
+
+    One departure from MINPACK: a column that comes out exactly zero with
+    ``|x_j| < 1`` is differenced again with the absolute step ``step``.  A
+    relative step on a parameter far smaller than the terms it is added to
+    (MGH's Watson function, with ``x_1 ~ 1e-24``) is lost to rounding
+    entirely, and a zero column would stall the fit there.
     """
     central = step < 0.0
     step = abs(step)
@@ -91,21 +98,33 @@ def fd_jacobian(problem, x, f, Jt, step, counts):
         h = step * abs(x[j])
         if h == 0.0:
             h = step
-        xp[j] = x[j] + h
-        if central:
-            xm[j] = x[j] - h
-            fp = evaluate(problem, xp, counts)
-            fm = evaluate(problem, xm, counts)
-            h2 = xp[j] - xm[j]
-            for i in range(f.size):
-                Jt[j, i] = (fp[i] - fm[i]) / h2
+        while True:
+            xp[j] = x[j] + h
+            if central:
+                xm[j] = x[j] - h
+                fp = evaluate(problem, xp, counts)
+                fm = evaluate(problem, xm, counts)
+                h2 = xp[j] - xm[j]
+                for i in range(f.size):
+                    Jt[j, i] = (fp[i] - fm[i]) / h2
+            else:
+                fp = evaluate(problem, xp, counts)
+                h_taken = xp[j] - x[j]  # the step actually taken, after rounding
+                for i in range(f.size):
+                    Jt[j, i] = (fp[i] - f[i]) / h_taken
+            xp[j] = x[j]
             xm[j] = x[j]
-        else:
-            fp = evaluate(problem, xp, counts)
-            h = xp[j] - x[j]  # the step actually taken, after rounding
-            for i in range(f.size):
-                Jt[j, i] = (fp[i] - f[i]) / h
-        xp[j] = x[j]
+            if h >= step or not _zero(Jt[j]):
+                break
+            h = step
+
+
+@kernel
+def _zero(v):
+    for i in range(v.size):
+        if v[i] != 0.0:
+            return False
+    return True
 
 
 @twin
@@ -119,7 +138,7 @@ def update_jacobian(problem, x, f, Jt, fd_step, counts):
 
 
 @twin
-def solve(problem, x0, f0, diag0, params, max_nfev):
+def solve(problem, x0, f0, diag0, params, max_nfev, final_jac=True):
     """Minimise ``||f(x)||^2 / 2`` from ``x0``.
 
     Parameters
@@ -135,6 +154,11 @@ def solve(problem, x0, f0, diag0, params, max_nfev):
         central differences (see ``fd_jacobian``).
     max_nfev : int
         Limit on evaluations of ``f`` (finite-difference ones included).
+    final_jac : bool
+        Whether ``Jt`` must hold the Jacobian at the returned ``x``.  Without
+        it, ``Jt`` is that Jacobian only if the loop ended on the gradient
+        test (where it was just computed), else scratch: a caller that goes
+        on to refine the fit computes its own.
 
     Returns
     -------
@@ -168,7 +192,7 @@ def solve(problem, x0, f0, diag0, params, max_nfev):
         return x, f, Jt, NONFINITE, nit, counts
     while status == 99:
         update_jacobian(problem, x, f, Jt, fd_step, counts)
-        if not np.isfinite(Jt).all():
+        if not all_finite(Jt):
             status = NONFINITE
             break
         J_at_x[:, :] = Jt
@@ -262,69 +286,112 @@ def solve(problem, x0, f0, diag0, params, max_nfev):
     # Return the Jacobian at the final x (the loop factored Jt in place).
     if jac_current:
         Jt[:, :] = J_at_x
-    elif status != NONFINITE:
+    elif status != NONFINITE and final_jac:
         update_jacobian(problem, x, f, Jt, fd_step, counts)
     return x, f, Jt, status, nit, counts
 
 
 @twin
-def _gauss_newton_step(J_at_x, f, p):
+def _gauss_newton_step(Jf, R, perm, f, qtf, p, w1, w2, w3, sdiag):
     """``p`` with ``J p ~ f`` in the least-squares sense (the step is ``-p``),
-    from a pivoted QR of a copy of ``J_at_x``; returns ``||p||``."""
-    n = p.size
-    Jt = J_at_x.copy()
-    perm = np.empty(n, dtype=np.int64)
-    rdiag, colnorm, qtf = np.empty(n), np.empty(n), np.empty(n)
-    w1, w2, w3, sdiag = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    R = np.empty((n, n))
-    trust_lm.factor(Jt, f, perm, rdiag, colnorm, qtf, R, w1)
-    trust_lm.lm_parameter(R, perm, np.ones(n), qtf, math.inf, 0.0, p, sdiag, w1, w2, w3)
+    from ``J``'s pivoted QR (``trust_lm.factor``: ``Jf``, ``R``, ``perm``);
+    returns ``||p||``.  A singular ``R`` gets a zeroed tail, as in ``lmpar``."""
+    trust_lm.qt_times(Jf, f, qtf)
+    trust_lm.lm_parameter(R, perm, np.ones(p.size), qtf, math.inf, 0.0, p, sdiag, w1, w2, w3)
     return norm2(p)
 
 
+#: A fit counts as refined when the Gauss-Newton step from a fresh central-
+#: difference Jacobian is below this relative to x, both scaled by the
+#: Jacobian's column norms (``||D p|| <= REFINED ||D x||``, MINPACK's xtol
+#: test with an accurate Jacobian and the exact Gauss-Newton step).
+REFINED = 1e-10
+
+
 @twin
-def polish(problem, x, f, Jt, fd_step, max_steps, counts):
+def polish(problem, x, f, Jt, fd_step, max_rounds, counts):
     """Gauss-Newton steps from a converged ``x`` while they contract.
 
     Near a solution the sum of squares is flat to within the rounding of
     ``f`` well before the gradient ``J^T f`` vanishes, so comparing sums of
     squares (the trust region's test) no longer tells good steps from bad.
-    A step is kept only if the next Gauss-Newton step, from the new point,
-    is less than half as long: the iteration then contracts towards a zero
-    of ``J^T f`` (Dennis and Schnabel 1983, Theorem 10.2.1); a step that
-    raises ``||f||`` by more than 1e-4 relative is refused outright.  The
-    Jacobian is by finite differences with ``fd_step``; ``Jt`` is left at
-    the returned ``x``.  Returns ``(x, f, steps)``.
+    Steps are judged by contraction instead (Dennis and Schnabel 1983,
+    Theorem 10.2.1): the iteration converges to a zero of ``J^T f`` when
+    each step is less than half as long as the one before.
+
+    Each round differences a Jacobian (with ``fd_step``) and takes chord
+    steps with it held fixed, one evaluation a step, each kept while the
+    next is less than half as long and ``||f||`` grows by no more than
+    1e-4 relative (rounding, at a flat bottom).  Chord steps converge to
+    where the *held* Jacobian is orthogonal to ``f``, so the round is judged
+    again from the next round's fresh Jacobian: its Gauss-Newton step must
+    be less than half the one the round started with, else the round is
+    undone and the polish stops (with large residuals the held Jacobian
+    can lead away from the solution).  That fresh step estimates the
+    distance left: when ``||D p|| <= REFINED ||D x||`` (MINPACK's xtol
+    test, ``D`` the column norms) the fit is *converged*, that round's
+    chord steps are the last, and ``Jt`` stays at the round's start (within
+    ``REFINED`` of the returned ``x``).  Otherwise ``Jt`` is at ``x``.
+
+    Returns ``(x, f, steps, converged)``.
     """
-    n = x.size
+    n, m = Jt.shape
     fd_jacobian(problem, x, f, Jt, fd_step, counts)
     counts[1] += 1
-    if not np.isfinite(Jt).all():
-        return x, f, 0
-    p = np.empty(n)
-    size = _gauss_newton_step(Jt, f, p)
+    if not all_finite(Jt):
+        return x, f, 0, False
+    Jf = np.empty((n, m))
+    J_start = np.empty((n, m))
+    R = np.empty((n, n))
+    perm = np.empty(n, dtype=np.int64)
+    rdiag, colnorm, qtf = np.empty(n), np.empty(n), np.empty(n)
+    w1, w2, w3, sdiag = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    p, p_new = np.empty(n), np.empty(n)
     fnorm = norm2(f)
-    J_new = np.empty_like(Jt)
-    p_new = np.empty(n)
-    steps = 0
-    while steps < max_steps and size > EPS * norm2(x):
-        x_new = x - p
-        f_new = evaluate(problem, x_new, counts)
-        fnorm_new = norm2(f_new)
-        if not fnorm_new <= fnorm * (1.0 + 1e-4):
-            break
-        fd_jacobian(problem, x_new, f_new, J_new, fd_step, counts)
+    x_start, f_start = x, f
+    steps = taken = 0
+    previous = math.inf
+    for rounds in range(max_rounds + 1):
+        Jf[:, :] = Jt
+        trust_lm.factor(Jf, f, perm, rdiag, colnorm, qtf, R, w1)
+        size = _gauss_newton_step(Jf, R, perm, f, qtf, p, w1, w2, w3, sdiag)
+        dp = dx = 0.0
+        for j in range(n):
+            dp += (colnorm[j] * p[j]) ** 2
+            dx += (colnorm[j] * x[j]) ** 2
+        dp = math.sqrt(dp)
+        if not dp < 0.5 * previous:  # the last round led away: undo it
+            x, f = x_start, f_start
+            Jt[:, :] = J_start
+            return x, f, steps - taken, False
+        converged = dp <= REFINED * math.sqrt(dx)
+        if rounds == max_rounds:
+            return x, f, steps, converged
+        previous = dp
+        x_start, f_start = x, f
+        J_start[:, :] = Jt
+        taken = 0
+        while size > EPS * norm2(x):
+            x_new = x - p
+            f_new = evaluate(problem, x_new, counts)
+            fnorm_new = norm2(f_new)
+            if not fnorm_new <= fnorm * (1.0 + 1e-4):
+                break
+            size_new = _gauss_newton_step(Jf, R, perm, f_new, qtf, p_new, w1, w2, w3, sdiag)
+            if not size_new < 0.5 * size:
+                break
+            x, f, fnorm, size = x_new, f_new, fnorm_new, size_new
+            p[:] = p_new
+            taken += 1
+        steps += taken
+        if converged or taken == 0:
+            return x, f, steps, converged
+        fd_jacobian(problem, x, f, Jt, fd_step, counts)
         counts[1] += 1
-        if not np.isfinite(J_new).all():
-            break
-        size_new = _gauss_newton_step(J_new, f_new, p_new)
-        if not size_new < 0.5 * size:
-            break
-        x, f, fnorm, size = x_new, f_new, fnorm_new, size_new
-        Jt[:, :] = J_new
-        p[:] = p_new
-        steps += 1
-    return x, f, steps
+        if not all_finite(Jt):
+            Jt[:, :] = J_start
+            return x_start, f_start, steps - taken, False
+    return x, f, steps, False
 
 
 @twin
@@ -343,24 +410,37 @@ def dead_column(Jt):
 def refine(problem, x, f, Jt, diag, params, counts):
     """Carry a converged finite-difference fit to the solution's last digits.
 
-    The LM iteration continued with central differences and tolerances at
-    machine precision (``30 (2 n + 1)`` evaluations at most), then up to three
-    contracting Gauss-Newton steps (``polish``).  A NaN or inf met on the way
-    keeps the fit it started from.  Returns ``(x, f, Jt, extra iterations)``;
-    ``counts`` is updated.
+    First Gauss-Newton steps with central differences while they contract
+    (``polish``, at most three).  Most fits end there.  If the step still
+    left is not below ``REFINED`` (the fit stopped far out, in a slow valley
+    or where Gauss-Newton does not converge), the LM iteration is continued
+    with central differences and tolerances at machine precision
+    (``30 (2 n + 1)`` evaluations at most), then polished again.  A NaN or
+    inf met on the way keeps the best fit found before it.  ``Jt`` on entry
+    is not used; returns ``(x, f, Jt, extra iterations)`` with ``Jt`` the
+    central-difference Jacobian at ``x``; ``counts`` is updated.
     """
+    x, f, steps, converged = polish(problem, x, f, Jt, -CENTRAL_STEP, 3, counts)
+    if not all_finite(Jt):  # central differences stepped off the domain
+        update_jacobian(problem, x, f, Jt, params[P_FD_STEP], counts)
+        return x, f, Jt, steps
+    if converged:
+        return x, f, Jt, steps
     tight = params.copy()
     tight[P_FTOL] = EPS
     tight[P_XTOL] = EPS
     tight[P_GTOL] = 0.0
     tight[P_FD_STEP] = -CENTRAL_STEP
-    x2, f2, Jt2, status, nit, more = solve(problem, x, f, diag, tight, 30 * (2 * x.size + 1))
+    x2, f2, Jt2, status, nit, more = solve(problem, x, f, diag, tight, 30 * (2 * x.size + 1),
+                                           False)
     counts[0] += more[0] - 1  # f(x) was passed in, not evaluated again
     counts[1] += more[1]
     if status == NONFINITE:
-        return x, f, Jt, 0
-    x2, f2, steps = polish(problem, x2, f2, Jt2, -CENTRAL_STEP, 3, counts)
-    return x2, f2, Jt2, nit + steps
+        return x, f, Jt, steps
+    x2, f2, steps2, _ = polish(problem, x2, f2, Jt2, -CENTRAL_STEP, 3, counts)
+    if not all_finite(Jt2) or not norm2(f2) <= norm2(f) * (1.0 + REFINED):
+        return x, f, Jt, steps  # keep the polished first stage
+    return x2, f2, Jt2, steps + nit + steps2
 
 
 @twin
@@ -377,15 +457,25 @@ def fit(problem, x0, f0, diag0, params, max_nfev, refine_fd):
 
     Returns ``(x, f, Jt, status, nit, counts)`` as ``solve`` does.
     """
-    x, f, Jt, status, nit, counts = solve(problem, x0, f0, diag0, params, max_nfev)
+    refining = refine_fd and not has_jacobian(problem)
+    x, f, Jt, status, nit, counts = solve(problem, x0, f0, diag0, params, max_nfev,
+                                          not refining)
     if diag0.size == 0 and status == GTOL and dead_column(Jt):
         x2, f2, Jt2, status2, nit2, counts2 = solve(problem, x0, f0, np.ones(x0.size),
-                                                    params, max_nfev)
+                                                    params, max_nfev, not refining)
         counts[0] += counts2[0] - 1  # f0 is shared
         counts[1] += counts2[1]
         if status2 > 0 and norm2(f2) < norm2(f):
             x, f, Jt, status, nit = x2, f2, Jt2, status2, nit2
-    if refine_fd and status > 0 and not has_jacobian(problem):
-        x, f, Jt, more = refine(problem, x, f, Jt, diag0, params, counts)
-        nit += more
+    # The error a forward-difference Jacobian leaves in the fit scales with
+    # ||f||: a fit matching its data to that accuracy needs no refinement.
+    if refining and status > 0 and norm2(f) > FORWARD_STEP * norm2(f0):
+        x2, f2, Jt2, more = refine(problem, x, f, Jt, diag0, params, counts)
+        if norm2(f2) <= norm2(f) * (1.0 + REFINED):  # never worse, beyond rounding
+            x, f, Jt = x2, f2, Jt2
+            nit += more
+        else:
+            update_jacobian(problem, x, f, Jt, params[P_FD_STEP], counts)
+    elif refining and status != NONFINITE:
+        update_jacobian(problem, x, f, Jt, params[P_FD_STEP], counts)  # skipped by solve
     return x, f, Jt, status, nit, counts

@@ -48,7 +48,7 @@ def _fit_all(model_at, X, Y, W, P0, diag0, params, max_nfev, refine_fd, absolute
         c = 0.5 * np.dot(f, f) if np.isfinite(f).all() else np.nan
         cost[k] = c
         if st > 0:
-            singular[k] = covariance(np.ascontiguousarray(Jt.T), c, absolute_sigma,
+            singular[k] = covariance(Jt.T, c, absolute_sigma,
                                      rank_tol, pcov[k])
         else:
             pcov[k] = np.inf

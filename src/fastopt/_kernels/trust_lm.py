@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from ._jit import kernel
+from ._jit import REASSOC, kernel
 from .steps import inf_norm
 
 EPS = np.finfo(np.float64).eps
@@ -33,9 +33,26 @@ EPS = np.finfo(np.float64).eps
 TINY = np.finfo(np.float64).tiny
 
 
-@kernel
+#: Below this a sum of squares may have lost entries to underflow.
+_SAFE_SUM = TINY / EPS
+_HUGE = np.finfo(np.float64).max
+
+
+@kernel(fastmath=REASSOC)
 def norm2(v):
-    """Euclidean norm, scaled against overflow and underflow; NaN if any entry is."""
+    """Euclidean norm, safe from overflow and underflow; NaN if any entry is.
+
+    The plain sum of squares (reassociated into SIMD lanes) is exact enough
+    whenever it lands in ``[tiny / eps, max]``: an entry whose square
+    underflowed then weighed less than ``eps`` of the sum, and none
+    overflowed.  Otherwise (and for NaN) the sum is redone scaled by the
+    largest entry, as MINPACK's ``enorm`` guards it.
+    """
+    acc = 0.0
+    for i in range(v.size):
+        acc += v[i] * v[i]
+    if _SAFE_SUM <= acc <= _HUGE:
+        return math.sqrt(acc)
     scale = inf_norm(v)
     if scale == 0.0 or not math.isfinite(scale):
         return scale
@@ -47,6 +64,17 @@ def norm2(v):
 
 
 @kernel
+def all_finite(A):
+    """Whether every entry of the 2-D array ``A`` is finite (no temporary,
+    unlike ``np.isfinite(A).all()``; any layout)."""
+    for i in range(A.shape[0]):
+        for j in range(A.shape[1]):
+            if not math.isfinite(A[i, j]):
+                return False
+    return True
+
+
+@kernel(fastmath=REASSOC)
 def qr_pivoted(Jt, perm, rdiag, colnorm, work):
     """Householder QR with column pivoting of ``J = Jt.T``, in place.
 
@@ -103,7 +131,7 @@ def qr_pivoted(Jt, perm, rdiag, colnorm, work):
         rdiag[j] = -vnorm
 
 
-@kernel
+@kernel(fastmath=REASSOC)
 def qt_times(Jt, f, out):
     """``out = (Q^T f)[:n]`` for the factorization stored in ``Jt``."""
     n, m = Jt.shape
