@@ -197,3 +197,42 @@ def test_bad_input(kwargs, error, match):
     args.update(kwargs)
     with pytest.raises(error, match=match):
         fastopt.least_squares(**args)
+
+
+def _brown_dennis(x):
+    # MGH 1981 problem 16 in residual form (m = 20): large residuals at the minimum.
+    t = np.arange(1, 21) / 5.0
+    return (x[0] + t * x[1] - np.exp(t)) ** 2 + (x[2] + x[3] * np.sin(t) - np.cos(t)) ** 2
+
+
+def test_refinement_never_leaves_a_large_residual_minimum():
+    # With large residuals, chord steps (the Jacobian held fixed) converge to
+    # where the held Jacobian is orthogonal to f, not to the minimum: the
+    # refinement must notice from a fresh Jacobian and undo them.  Known
+    # minimum f = 85822.2016 (MGH; sum of squares, no factor 1/2).
+    # The slow valley is not run to its end within the refinement's budget
+    # at default tolerances (f 2.5e-8 above the minimum, from 7.4e-8), but
+    # the fit must only improve; tight tolerances reach the minimum.
+    x0 = [25.0, 5.0, -5.0, -1.0]
+    fmin = 85822.20163  # to the ten digits of fastopt.classic
+    plain = fastopt.least_squares(_brown_dennis, x0, refine=False)
+    res = fastopt.least_squares(_brown_dennis, x0)
+    assert res.success and plain.success
+    assert fmin * (1 - 1e-10) <= 2 * res.cost <= 2 * plain.cost
+    tight = fastopt.least_squares(_brown_dennis, x0, ftol=1e-15, xtol=1e-15, gtol=1e-15)
+    np.testing.assert_allclose(2 * tight.cost, fmin, rtol=1e-10)
+
+
+def test_a_relative_step_lost_to_rounding_is_retried_absolute():
+    # x_0 = 1e-24 added to terms of size 1: the relative step 1.5e-32 is lost,
+    # the column would come out zero and the fit stall.  The column is
+    # differenced again with the absolute step sqrt(eps).
+    from fastopt._kernels import lm
+    fun = lambda x: np.array([1.0 + x[0] - x[1], 2.0 + 3.0 * x[0], x[1] - 1.0])
+    problem = fastopt._least_squares._Problem(fun, None, (), {})
+    x = np.array([1e-24, 0.5])
+    f = problem.residuals(x, np.zeros(2, dtype=np.int64))
+    for step in (lm.FORWARD_STEP, -lm.CENTRAL_STEP):
+        Jt = np.empty((2, 3))
+        lm.fd_jacobian(problem, x, f, Jt, step, np.zeros(2, dtype=np.int64))
+        np.testing.assert_allclose(Jt, [[1.0, 3.0, 0.0], [-1.0, 0.0, 1.0]], rtol=1e-6)
