@@ -1,5 +1,6 @@
 """``fastopt.curve_fit_batch``: thousands of independent fits, compiled and threaded."""
 import warnings
+import weakref
 
 import numpy as np
 from numba.extending import is_jitted
@@ -30,6 +31,34 @@ def _model_addresses(f):
         raise TypeError("f must be a numba-compiled function f(x, p) -> y taking and "
                         "returning 1-D float64 arrays (decorate it with @numba.njit)")
     return np.array(addresses, dtype=np.int64)
+
+
+_star_models = weakref.WeakKeyDictionary()
+
+
+def star_model_addresses(f, n):
+    """Addresses (as ``_model_addresses``) of ``g(x, p) = f(x, p[0], ..., p[n-1])``
+    compiled for ``MODEL_SIG``, or None when ``f`` does not compile so (it
+    takes other types, or returns something other than a 1-D float64 array).
+
+    ``curve_fit``'s models take their parameters one by one, the compiled
+    loop passes one array: the bridge is generated for each ``n`` and
+    compiled once per function (about 0.1 s), then cached.
+    """
+    per_function = _star_models.setdefault(f, {})
+    if n not in per_function:
+        from numba import njit
+        from numba.core.errors import NumbaError
+        from ._kernels.lm_batch import MODEL_SIG
+        namespace = {"f": f}
+        params = ", ".join(f"p[{i}]" for i in range(n))
+        exec(f"def star(x, p):\n    return f(x, {params})\n", namespace)
+        try:
+            addresses = _addresses(njit(namespace["star"]), MODEL_SIG)
+        except NumbaError:
+            addresses = None
+        per_function[n] = None if addresses is None else np.array(addresses, dtype=np.int64)
+    return per_function[n]
 
 
 def curve_fit_batch(f, xdata, ydata, p0, sigma=None, absolute_sigma=False, *, ftol=1e-8,
@@ -113,8 +142,8 @@ def curve_fit_batch(f, xdata, ydata, p0, sigma=None, absolute_sigma=False, *, ft
     nfev = np.empty(N, dtype=np.int64)
     cost = np.empty(N)
     singular = np.zeros(N, dtype=np.bool_)
-    fit_all(model_at, X, ydata, W, P0, np.empty(0), params, max_nfev, bool(refine),
-            bool(absolute_sigma), FD_RANK_TOL, popt, pcov, status, nfev, cost, singular)
+    fit_all(model_at, X, ydata, W, P0, params, max_nfev, bool(refine), bool(absolute_sigma),
+            FD_RANK_TOL, popt, pcov, status, nfev, cost, singular)
     success = status > 0
     if (singular & success).any():
         warnings.warn(f"Covariance of the parameters could not be estimated for "

@@ -6,7 +6,7 @@ from scipy.optimize import OptimizeResult
 
 from ._kernels import lm
 
-_MESSAGES = {
+MESSAGES = {
     lm.NONFINITE: "NaN or inf in the residuals or the Jacobian; x is the last "
                   "point where both were finite.",
     lm.MAXFEV: "The maximum number of function evaluations is exceeded.",
@@ -202,4 +202,4 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
         x=x, cost=0.5 * float(f @ f), fun=f, jac=J, grad=grad,
         optimality=float(np.abs(grad).max()), active_mask=np.zeros(n, dtype=int),
         nfev=int(counts[0]), njev=int(counts[1]), nit=nit, status=int(status),
-        message=_MESSAGES[status], success=status > 0)
+        message=MESSAGES[status], success=status > 0)

@@ -1,15 +1,16 @@
 """Many independent fits at once: ``lm.fit`` compiled, one fit per thread.
 
-``fit_all`` runs the same loop as ``least_squares`` (``lm.fit``: Levenberg-
-Marquardt, the saturation retry, the finite-difference refinement) over
-``N`` curves in a ``prange`` loop, with the problem of curve ``k`` passed as
-the tuple ``(model, xdata[k], ydata[k], weights[k])`` (see ``lm.evaluate``),
-and each fit's covariance from an SVD of its column-scaled Jacobian.  A fit
-meeting NaN or inf ends with its own status; the others are untouched.
+``fit_curve`` runs the same loop as ``least_squares`` (``lm.fit``: Levenberg-
+Marquardt, the saturation retry, the finite-difference refinement) on one
+curve, the problem passed as the tuple ``(model, xdata, ydata, weights)``
+(see ``lm.evaluate``), and adds the fit's covariance.  ``fit_all`` runs it
+over ``N`` curves in a ``prange`` loop (``curve_fit_batch``); ``fit_one`` on
+one curve with no thread start-up (``curve_fit`` with a compiled model).  A
+fit meeting NaN or inf ends with its own status; the others are untouched.
 
 The model arrives as the two addresses of a compiled ``model(x, p) -> y``
-with the fixed signature ``MODEL_SIG`` (see ``fnptr.py``), so ``fit_all``
-compiles once per installation (cached) and serves every model.  Imported
+with the fixed signature ``MODEL_SIG`` (see ``fnptr.py``), so these compile
+once per installation (cached) and serve every model.  Imported
 lazily: loading it reads a large cache entry.
 """
 import warnings
@@ -30,39 +31,59 @@ MODEL_SIG = vector(vector, vector)
 MODEL_TYPE = types.FunctionType(MODEL_SIG)
 
 
-def _fit_all(model_at, X, Y, W, P0, diag0, params, max_nfev, refine_fd, absolute_sigma,
-             rank_tol, popt, pcov, status, nfev, cost, singular):
+def _fit_curve(model, x, y, w, p0, params, max_nfev, refine_fd, absolute_sigma, rank_tol,
+               popt, pcov):
+    """Fit one curve (``x, y``, weights ``w``) from ``p0``: ``lm.fit`` with
+    Jacobian scaling, then the covariance.  Writes ``popt`` and ``pcov``;
+    returns ``(status, nfev, cost, singular)``."""
+    problem = (model, x, y, w)
+    start = np.zeros(2, dtype=np.int64)
+    f0 = lm.evaluate(problem, p0.copy(), start)
+    xk, f, Jt, st, nit, counts = lm.fit(problem, p0.copy(), f0, np.empty(0), params,
+                                        max_nfev, refine_fd)
+    popt[:] = xk
+    cost = 0.5 * np.dot(f, f) if np.isfinite(f).all() else np.nan
+    if st > 0:
+        singular = covariance(Jt.T, cost, absolute_sigma, rank_tol, pcov)
+    else:
+        pcov[:, :] = np.inf
+        singular = True
+    return st, counts[0], cost, singular
+
+
+def _fit_all(model_at, X, Y, W, P0, params, max_nfev, refine_fd, absolute_sigma, rank_tol,
+             popt, pcov, status, nfev, cost, singular):
     """Fit curve ``k`` (``X[k], Y[k]``, weights ``W[k]``) from ``P0[k]`` for every
-    ``k``, writing ``popt, pcov, status, nfev, cost, singular``; ``model_at``
-    holds the model's (c_addr, jit_addr)."""
+    ``k`` in threads, writing ``popt, pcov, status, nfev, cost, singular``;
+    ``model_at`` holds the model's (c_addr, jit_addr)."""
     model = function_value(model_at[0], model_at[1], MODEL_TYPE)
     for k in prange(Y.shape[0]):
-        problem = (model, X[k], Y[k], W[k])
-        start = np.zeros(2, dtype=np.int64)
-        f0 = lm.evaluate(problem, P0[k].copy(), start)
-        x, f, Jt, st, nit, counts = lm.fit(problem, P0[k].copy(), f0, diag0, params,
-                                           max_nfev, refine_fd)
-        popt[k] = x
-        status[k] = st
-        nfev[k] = counts[0]
-        c = 0.5 * np.dot(f, f) if np.isfinite(f).all() else np.nan
-        cost[k] = c
-        if st > 0:
-            singular[k] = covariance(Jt.T, c, absolute_sigma,
-                                     rank_tol, pcov[k])
-        else:
-            pcov[k] = np.inf
-            singular[k] = True
+        status[k], nfev[k], cost[k], singular[k] = fit_curve(
+            model, X[k], Y[k], W[k], P0[k], params, max_nfev, refine_fd, absolute_sigma,
+            rank_tol, popt[k], pcov[k])
 
 
-_SIGNATURE = types.void(types.Array(types.int64, 1, "C"), matrix, matrix, matrix, matrix, vector,
-                        vector, types.int64, types.boolean, types.boolean, types.float64,
-                        matrix, types.Array(types.float64, 3, "C"),
-                        types.Array(types.int64, 1, "C"), types.Array(types.int64, 1, "C"),
-                        vector, types.Array(types.boolean, 1, "C"))
+def _fit_one(model_at, x, y, w, p0, params, max_nfev, refine_fd, absolute_sigma, rank_tol,
+             popt, pcov):
+    """``fit_curve`` for a single curve, called from Python (``curve_fit``)."""
+    model = function_value(model_at[0], model_at[1], MODEL_TYPE)
+    return fit_curve(model, x, y, w, p0, params, max_nfev, refine_fd, absolute_sigma,
+                     rank_tol, popt, pcov)
+
+
+_int_vector = types.Array(types.int64, 1, "C")
+_ARGS = (vector, vector, vector, vector, vector, types.int64, types.boolean, types.boolean,
+         types.float64, vector, matrix)
+_OUTCOME = types.Tuple((types.int64, types.int64, types.float64, types.boolean))
 
 with warnings.catch_warnings():
     # Calls through a function value are flagged experimental; the design
     # rests on them (as in curvature_driver.py) and the tests cover them.
     warnings.simplefilter("ignore", NumbaExperimentalFeatureWarning)
-    fit_all = njit(_SIGNATURE, parallel=True, **KERNEL_OPTIONS)(_fit_all)
+    fit_curve = njit(_OUTCOME(MODEL_TYPE, *_ARGS), **KERNEL_OPTIONS)(_fit_curve)
+    fit_all = njit(types.void(_int_vector, matrix, matrix, matrix, matrix, vector, types.int64,
+                              types.boolean, types.boolean, types.float64, matrix,
+                              types.Array(types.float64, 3, "C"), _int_vector, _int_vector,
+                              vector, types.Array(types.boolean, 1, "C")),
+                   parallel=True, **KERNEL_OPTIONS)(_fit_all)
+    fit_one = njit(_OUTCOME(_int_vector, *_ARGS), **KERNEL_OPTIONS)(_fit_one)
