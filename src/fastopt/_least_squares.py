@@ -4,7 +4,7 @@ import numbers
 import numpy as np
 from scipy.optimize import OptimizeResult
 
-from ._kernels import lm
+from ._kernels import lm, lsq_textbook
 
 MESSAGES = {
     lm.NONFINITE: "NaN or inf in the residuals or the Jacobian; x is the last "
@@ -14,8 +14,10 @@ MESSAGES = {
     lm.FTOL: "`ftol` termination condition is satisfied.",
     lm.XTOL: "`xtol` termination condition is satisfied.",
     lm.FTOL_XTOL: "Both `ftol` and `xtol` termination conditions are satisfied.",
+    lsq_textbook.NO_DECREASE: "The line search found no decrease of the sum of squares "
+                              "along the Gauss-Newton direction.",
 }
-METHODS = ("lm",)
+METHODS = ("lm", "gauss-newton", "levenberg", "marquardt")
 #: ``jac`` strings -> ``fd_step`` (negative: central differences).
 _FD_STEPS = {"2-point": lm.FORWARD_STEP, "3-point": -lm.CENTRAL_STEP}
 
@@ -120,7 +122,17 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
         ``sqrt(eps) |x_j|`` (``sqrt(eps)`` when ``x_j = 0``), or central with
         ``eps**(1/3) |x_j|``.  scipy's absolute step for ``|x_j| < 1`` spoils
         fits whose parameters are tiny.
-    method : 'lm'
+    method : {'lm', 'gauss-newton', 'levenberg', 'marquardt'}
+        ``'lm'`` (default): the trust-region method above, the one to use.
+        The others are the textbook methods, for teaching and comparison
+        (``_kernels/lsq_textbook.py``): Gauss-Newton with a backtracking line
+        search; Levenberg's ``(J^T J + lam I) p = -J^T f`` and Marquardt's
+        ``(J^T J + lam diag(J^T J)) p = -J^T f``, ``lam`` divided by 10 after
+        a step that lowers the sum of squares, multiplied by 10 (and the step
+        refused) otherwise.  They stop on scipy's 'trf' tests: ``ftol`` on
+        the relative decrease of the sum of squares, ``xtol`` on the step
+        (``||p|| <= xtol (xtol + ||x||)``), ``gtol`` on ``max |J^T f|``;
+        ``x_scale`` and ``refine`` apply to ``'lm'`` only.
     ftol, xtol, gtol : float, optional
         MINPACK's tests: relative reduction of the sum of squares (actual
         and predicted) below ``ftol``; trust radius below ``xtol ||D x||``;
@@ -156,7 +168,8 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
         ``x, cost, fun, jac, grad, optimality, active_mask, nfev, njev,
         status, message, success``, as in scipy.  ``status``: 1 gtol,
         2 ftol, 3 xtol, 4 ftol and xtol (successes); 0 ``max_nfev``;
-        -2 NaN or inf met (``x`` is then the last finite point).
+        -2 NaN or inf met (``x`` is then the last finite point); -3 no
+        decrease along the Gauss-Newton direction (``'gauss-newton'``).
 
     Examples
     --------
@@ -191,11 +204,18 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
     max_nfev = check_max_nfev(max_nfev)
     problem = _Problem(fun, jacobian, args, kwargs)
     f0 = problem.residuals(x, np.zeros(2, dtype=np.int64))
-    if f0.size < n:
+    if f0.size < n and method == "lm":
         raise ValueError(f"method 'lm' needs at least as many residuals as parameters "
                          f"(m >= n), got m = {f0.size}, n = {n}")
-    x, f, Jt, status, nit, counts = lm.fit(problem, x, f0, _scaling(x_scale, n), params,
-                                           max_nfev, refine)
+    if method == "lm":
+        x, f, Jt, status, nit, counts = lm.fit(problem, x, f0, _scaling(x_scale, n), params,
+                                               max_nfev, refine)
+    elif method == "gauss-newton":
+        x, f, Jt, status, nit, counts = lsq_textbook.gauss_newton(problem, x, f0, params,
+                                                                  max_nfev)
+    else:
+        x, f, Jt, status, nit, counts = lsq_textbook.damped(problem, x, f0, params, max_nfev,
+                                                            method == "marquardt")
     J = np.ascontiguousarray(Jt.T)
     grad = J.T @ f
     return OptimizeResult(
