@@ -6,7 +6,9 @@ same curves; the script also reports how far apart the fitted parameters are.
 
     python benchmarks/bench_curve_fit.py [N]
 
-prints fits per second of each (medians of interleaved repeats) and the ratio.
+prints fits per second of each (medians of interleaved repeats) and the ratio;
+``--single`` times one fit instead: ``curve_fit`` with a numba-compiled model
+against scipy's ``curve_fit`` given the same model and its NumPy original.
 """
 import sys
 import time
@@ -62,6 +64,53 @@ class CurveFitBatch:
         scipy_loop(self.x, self.y, self.p0)
 
 
+@numba.njit
+def peak_args(x, a, mu, s, c0, c1):
+    return a * np.exp(-0.5 * ((x - mu) / s) ** 2) + c0 + c1 * x
+
+
+class CurveFitSingle:
+    """One small fit, the model numba-compiled: fastopt's curve_fit (compiled
+    path) against scipy's, given the same compiled model and its NumPy
+    original."""
+
+    def setup(self):
+        self.x, y, self.p0 = curves(1, seed=1)
+        self.y = y[0]
+        fastopt.curve_fit(peak_args, self.x, self.y, self.p0)  # compile the bridge
+
+    def time_fastopt(self):
+        fastopt.curve_fit(peak_args, self.x, self.y, self.p0)
+
+    def time_scipy_compiled_model(self):
+        so.curve_fit(peak_args, self.x, self.y, self.p0)
+
+    def time_scipy_numpy_model(self):
+        so.curve_fit(peak_scipy, self.x, self.y, self.p0)
+
+
+def single():
+    """Medians of interleaved timings of one fit, and the ratios."""
+    x, y, p0 = curves(1, seed=1)
+    y = y[0]
+    runs = {"fastopt": lambda: fastopt.curve_fit(peak_args, x, y, p0),
+            "scipy, compiled model": lambda: so.curve_fit(peak_args, x, y, p0),
+            "scipy, NumPy model": lambda: so.curve_fit(peak_scipy, x, y, p0)}
+    times = {name: [] for name in runs}
+    for run in runs.values():
+        run()
+    for _ in range(15):
+        for name, run in runs.items():
+            t0 = time.perf_counter()
+            for _ in range(100):
+                run()
+            times[name].append((time.perf_counter() - t0) / 100)
+    ours = np.median(times["fastopt"])
+    print("one fit (32 points, 5 parameters): fastopt %.1f us; " % (ours * 1e6) + "; ".join(
+        f"{name} {np.median(t) * 1e6:.1f} us ({np.median(t) / ours:.1f}x)"
+        for name, t in times.items() if name != "fastopt"))
+
+
 def main():
     N = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     x, y, p0 = curves(N)
@@ -84,4 +133,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if "--single" in sys.argv:
+        single()
+    else:
+        main()

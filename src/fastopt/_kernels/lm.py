@@ -331,7 +331,10 @@ def polish(problem, x, f, Jt, fd_step, max_rounds, counts):
     distance left: when ``||D p|| <= REFINED ||D x||`` (MINPACK's xtol
     test, ``D`` the column norms) the fit is *converged*, that round's
     chord steps are the last, and ``Jt`` stays at the round's start (within
-    ``REFINED`` of the returned ``x``).  Otherwise ``Jt`` is at ``x``.
+    ``REFINED`` of the returned ``x``).  From the second round on, the ratio
+    of successive fresh steps (the linear rate of Gauss-Newton) predicts
+    what a round leaves; when that is below ``REFINED`` the round is the
+    last, ``Jt`` again at its start.  Otherwise ``Jt`` is at ``x``.
 
     Returns ``(x, f, steps, converged)``.
     """
@@ -367,6 +370,10 @@ def polish(problem, x, f, Jt, fd_step, max_rounds, counts):
         converged = dp <= REFINED * math.sqrt(dx)
         if rounds == max_rounds:
             return x, f, steps, converged
+        # Rounds converge linearly (Gauss-Newton's rate): once two fresh steps
+        # show the rate, this round's chord steps are predicted to leave
+        # dp * rate, and the Jacobian that would only confirm it is skipped.
+        predicted = rounds > 0 and dp * (dp / previous) <= REFINED * math.sqrt(dx)
         previous = dp
         x_start, f_start = x, f
         J_start[:, :] = Jt
@@ -386,6 +393,8 @@ def polish(problem, x, f, Jt, fd_step, max_rounds, counts):
         steps += taken
         if converged or taken == 0:
             return x, f, steps, converged
+        if predicted:
+            return x, f, steps, True
         fd_jacobian(problem, x, f, Jt, fd_step, counts)
         counts[1] += 1
         if not all_finite(Jt):
