@@ -10,7 +10,7 @@ import pytest
 
 MODULES = ["fastopt", "fastopt._minimize", "fastopt._fdiff", "fastopt._show",
            "fastopt.optimizers", "fastopt.classic", "fastopt.compiled",
-           "fastopt._least_squares", "fastopt._curve_fit", "fastopt._batch", "fastopt._varpro",
+           "fastopt._least_squares", "fastopt._curve_fit", "fastopt._batch", "fastopt._varpro", "fastopt._stochastic", "fastopt.schedules",
            "fastopt.datasets", "fastopt.datasets.certify"]
 
 

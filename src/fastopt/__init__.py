@@ -10,15 +10,16 @@ from ._fdiff import approx_fprime, check_grad
 from ._least_squares import least_squares
 from ._minimize import minimize
 from ._registry import METHODS
+from ._stochastic import minimize_stochastic
 from ._varpro import varpro
 from ._show import show_options
 
 __version__ = "0.1.0"
 
-__all__ = ["minimize", "least_squares", "curve_fit", "curve_fit_batch", "varpro", "approx_fprime", "check_grad", "show_options",
-           "METHODS", "optimizers", "compiled", "classic", "datasets"]
+__all__ = ["minimize", "least_squares", "curve_fit", "curve_fit_batch", "varpro", "minimize_stochastic", "approx_fprime", "check_grad", "show_options",
+           "METHODS", "optimizers", "compiled", "classic", "datasets", "schedules"]
 
-_LAZY = ("optimizers", "compiled", "classic", "datasets")
+_LAZY = ("optimizers", "compiled", "classic", "datasets", "schedules")
 
 
 def __getattr__(name):

@@ -1,0 +1,169 @@
+"""minimize_stochastic: mini-batches against NumPy transcriptions, both paths, errors."""
+import numba
+import numpy as np
+import pytest
+
+import fastopt
+from fastopt._textbook import textbook_step
+from fastopt.schedules import InverseTime, RobbinsMonro
+
+
+def _problem(N=200, n=4, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((N, n))
+    w = rng.standard_normal(n)
+    return X, X @ w + 0.1 * rng.standard_normal(N)
+
+
+def _loss(w, Xb, yb):
+    r = Xb @ w - yb
+    return 0.5 * np.mean(r ** 2), Xb.T @ r / yb.size
+
+
+_loss_jit = numba.njit(_loss)
+
+
+def _transcription(method, X, y, batch_size, epochs, seed, hyper):
+    """The same run in plain NumPy: permutations from the same generator,
+    textbook updates (fastopt._textbook), losses averaged per epoch."""
+    rng = np.random.default_rng(seed)
+    w = np.zeros(X.shape[1])
+    name = "gd" if method == "sgd" else method
+    state = [np.zeros_like(w) for _ in range(3)]
+    history, t = [], 0
+    for _ in range(epochs):
+        perm = rng.permutation(y.size)
+        total = 0.0
+        for start in range(0, y.size, batch_size):
+            idx = perm[start:start + batch_size]
+            loss, g = _loss(w, X[idx], y[idx])
+            t += 1
+            w, state = textbook_step(name, w, g, state, hyper, t)
+            total += loss * idx.size
+        history.append(total / y.size)
+    return w, np.array(history)
+
+
+@pytest.mark.parametrize("method, hyper", [
+    ("sgd", {"lr": 0.05}),
+    ("momentum", {"lr": 0.02, "momentum": 0.9}),
+    ("adam", {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+])
+@pytest.mark.parametrize("batch_size", [1, 7, 32, 200])
+def test_matches_the_numpy_transcription(method, hyper, batch_size):
+    X, y = _problem()
+    res = fastopt.minimize_stochastic(_loss, np.zeros(4), (X, y), method=method,
+                                      batch_size=batch_size, epochs=3, seed=5, options=hyper)
+    w, history = _transcription(method, X, y, batch_size, 3, 5, hyper)
+    assert res.success and res.nepoch == 3 and res.nit == 3 * -(-200 // batch_size)
+    np.testing.assert_allclose(res.x, w, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(res.loss_history, history, rtol=1e-12)
+
+
+def test_full_batch_is_gradient_descent():
+    X, y = _problem()
+    res = fastopt.minimize_stochastic(_loss, np.zeros(4), (X, y), batch_size=200, epochs=25,
+                                      seed=1, options={"lr": 0.3})
+    w = np.zeros(4)
+    for _ in range(25):
+        w = w - 0.3 * _loss(w, X, y)[1]
+    np.testing.assert_allclose(res.x, w, rtol=1e-12)
+
+
+def test_compiled_loss_gives_the_python_result():
+    X, y = _problem()
+    for method in ("sgd", "rmsprop", "nadam"):
+        options = {"lr": 0.01}
+        a = fastopt.minimize_stochastic(_loss_jit, np.zeros(4), (X, y), method=method,
+                                        epochs=4, seed=2, options=options, validation=(X, y))
+        b = fastopt.minimize_stochastic(_loss, np.zeros(4), (X, y), method=method,
+                                        epochs=4, seed=2, options=options, validation=(X, y))
+        np.testing.assert_allclose(a.x, b.x, rtol=1e-12)
+        np.testing.assert_allclose(a.loss_history, b.loss_history, rtol=1e-12)
+        np.testing.assert_allclose(a.validation_history, b.validation_history, rtol=1e-12)
+        assert a.nit == b.nit and a.nfev == b.nfev
+
+
+def test_seeds_and_convergence():
+    X, y = _problem(N=2000)
+    # Adam with an algebraically decaying rate settles near the least-squares
+    # solution (1.9e-3 away when written; a constant rate keeps fluctuating).
+    kwargs = dict(method="adam", epochs=30, schedule=InverseTime(0.02, 100, 0.75))
+    a = fastopt.minimize_stochastic(_loss, np.zeros(4), (X, y), seed=3, **kwargs)
+    b = fastopt.minimize_stochastic(_loss, np.zeros(4), (X, y), seed=3, **kwargs)
+    c = fastopt.minimize_stochastic(_loss, np.zeros(4), (X, y), seed=4, **kwargs)
+    assert np.array_equal(a.x, b.x) and not np.array_equal(a.x, c.x)
+    best = np.linalg.lstsq(X, y, rcond=None)[0]
+    np.testing.assert_allclose(a.x, best, atol=3e-3)
+    assert a.loss_history[-1] < 0.1 * a.loss_history[0]
+
+
+def test_validation_history_and_callback():
+    X, y = _problem()
+    seen = []
+
+    def callback(intermediate_result):
+        seen.append(intermediate_result.nepoch)
+        if intermediate_result.nepoch == 3:
+            raise StopIteration
+    res = fastopt.minimize_stochastic(_loss, np.zeros(4), (X[:150], y[:150]), epochs=10,
+                                      options={"lr": 0.05}, validation=(X[150:], y[150:]),
+                                      callback=callback)
+    assert seen == [1, 2, 3] and res.status == 99 and not res.success
+    assert res.validation_history.shape == (3,)
+    np.testing.assert_allclose(res.validation_history[-1], _loss(res.x, X[150:], y[150:])[0])
+
+
+@pytest.mark.parametrize("fun", [_loss, _loss_jit])
+def test_non_finite_stops_with_the_last_finite_iterate(fun):
+    X, y = _problem()
+    y = y.copy()
+    y[17] = np.nan
+    res = fastopt.minimize_stochastic(fun, np.zeros(4), (X, y), batch_size=10, epochs=2,
+                                      seed=0, options={"lr": 0.05})
+    assert not res.success and res.status == 2 and np.isfinite(res.x).all()
+    assert res.nit < 20 and res.nepoch == 0
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(data=np.zeros((5, 2))), TypeError, "data"),
+    (dict(data=(np.zeros((5, 2)), np.zeros(4))), ValueError, "length"),
+    (dict(batch_size=0), ValueError, "batch_size"),
+    (dict(epochs=1.5), ValueError, "epochs"),
+    (dict(method="bfgs"), ValueError, "method"),
+    (dict(options={}), ValueError, "learning rate"),
+    (dict(options={"lr": 0.1, "beta": 0.9}), ValueError, "beta"),
+    (dict(options={"lr": -0.1}), ValueError, "lr"),
+    (dict(options={"lr": 0.1}, schedule=0.1), ValueError, "not both"),
+    (dict(x0=[np.nan, 0.0]), ValueError, "x0"),
+    (dict(fun=lambda w, a, b: (0.0, np.zeros(3))), ValueError, "grad"),
+    (dict(validation=(np.zeros((3, 2)),)), ValueError, "validation"),
+])
+def test_bad_input(kwargs, error, match):
+    args = dict(fun=lambda w, a, b: (0.0, np.zeros(2)), x0=np.zeros(2),
+                data=(np.zeros((5, 2)), np.zeros(5)), options={"lr": 0.1})
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        fastopt.minimize_stochastic(**args)
+
+
+def test_progress_bar(capsys):
+    # tqdm is in the test extra (the feature's optional dependency).
+    X, y = _problem()
+    res = fastopt.minimize_stochastic(_loss, np.zeros(4), (X, y), epochs=2,
+                                      options={"lr": 0.05, "progress": True})
+    assert res.success and "2/2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fun", [_loss, _loss_jit])
+def test_schedules_set_the_rate_of_every_update(fun):
+    # sgd with batch_size = N: x_{k+1} = x_k - gamma_k grad, gamma_k from the
+    # schedule with k counted over the run (k = 0 first), or a callable.
+    X, y = _problem()
+    for schedule in (RobbinsMonro(0.5), lambda k: 0.3 / (1.0 + 0.1 * k)):
+        res = fastopt.minimize_stochastic(fun, np.zeros(4), (X, y), batch_size=200, epochs=6,
+                                          schedule=schedule)
+        w = np.zeros(4)
+        for k in range(6):
+            w = w - schedule(k) * _loss(w, X, y)[1]
+        np.testing.assert_allclose(res.x, w, rtol=1e-12)
