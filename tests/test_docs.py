@@ -11,6 +11,7 @@ import pytest
 MODULES = ["fastopt", "fastopt._minimize", "fastopt._fdiff", "fastopt._show",
            "fastopt.optimizers", "fastopt.classic", "fastopt.compiled",
            "fastopt._least_squares", "fastopt._curve_fit", "fastopt._batch", "fastopt._varpro", "fastopt._stochastic", "fastopt.schedules",
+           "fastopt._lyapunov", "fastopt.problems",
            "fastopt.datasets", "fastopt.datasets.certify"]
 
 

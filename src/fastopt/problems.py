@@ -12,6 +12,9 @@ values.
 * Himmelblau (1972): ``f = (x^2 + y - 11)^2 + (x + y^2 - 7)^2``; four minima
   with value 0, at (3, 2), (-2.805118, 3.131312), (-3.779310, -3.283186) and
   (3.584428, -1.848126).
+* the noisy linear problem of the notes' SGD chapter (``notes_matrix``,
+  ``noisy_linear_sgd``): ``theta_{k+1} = theta_k - gamma_k (A theta_k +
+  eps_k)``, ``theta* = 0``.
 """
 from dataclasses import dataclass
 
@@ -88,3 +91,82 @@ TUNED_OPTIONS = {
     "nadam": {"lr": 0.03},
     "amsgrad": {"lr": 0.1},
 }
+
+
+def notes_matrix(d, seed=None, low=0.1, high=10.0):
+    """A symmetric positive definite ``A`` with eigenvalues log-uniform in
+    ``[low, high]`` and random eigenvectors (the notes' noisy linear problem).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = notes_matrix(5, seed=0)
+    >>> l = np.linalg.eigvalsh(A)
+    >>> bool(np.allclose(A, A.T) and l.min() >= 0.1 and l.max() <= 10.0)
+    True
+    """
+    rng = np.random.default_rng(seed)
+    eigenvalues = np.exp(rng.uniform(np.log(low), np.log(high), d))
+    Q, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    A = (Q * eigenvalues) @ Q.T
+    return 0.5 * (A + A.T)
+
+
+def noisy_linear_sgd(A, schedule, steps, runs=1, noise=1e-2, theta0=1.0, seed=None,
+                     every=1):
+    """Simulate SGD on the notes' noisy linear problem, many runs at once.
+
+    ``theta_{k+1} = theta_k - gamma_k (A theta_k + eps_k)``, ``eps_k`` normal
+    with mean 0 and covariance ``noise * I`` (or the matrix ``noise``), so
+    ``theta* = 0``; ``gamma_k`` from ``schedule`` (anything
+    ``fastopt.schedules.as_schedule`` takes), ``k = 0`` first.
+
+    Parameters
+    ----------
+    A : ndarray, shape (d, d)
+    schedule : float, schedule or callable
+    steps : int
+        Updates per run.
+    runs : int, optional
+        Independent runs, simulated together.
+    noise : float or ndarray (d, d), optional
+        Covariance of the gradient noise (the notes: variance 1e-2).
+    theta0 : float or ndarray, optional
+        Start of every run (a number fills all components).
+    seed : int, optional
+    every : int, optional
+        Record the iterates every ``every`` steps.
+
+    Returns
+    -------
+    ks : ndarray, shape (steps // every + 1,)
+        The recorded step numbers (0 and every ``every``-th).
+    thetas : ndarray, shape (len(ks), runs, d)
+        ``theta_k`` of each run at those steps.
+
+    Examples
+    --------
+    With no noise and a constant step below ``2 / lambda_max`` the error
+    falls exponentially:
+
+    >>> import numpy as np
+    >>> A = np.diag([0.5, 2.0])
+    >>> ks, th = noisy_linear_sgd(A, 0.4, 200, noise=0.0, every=200)
+    >>> bool(np.abs(th[-1]).max() < 1e-15)
+    True
+    """
+    from .schedules import as_schedule
+    A = np.asarray(A, dtype=np.float64)
+    d = A.shape[0]
+    rng = np.random.default_rng(seed)
+    rates = as_schedule(schedule).values(0, steps)
+    cov = np.asarray(noise, dtype=np.float64)
+    factor = np.sqrt(cov) * np.eye(d) if cov.ndim == 0 else np.linalg.cholesky(cov)
+    theta = np.broadcast_to(np.asarray(theta0, dtype=np.float64), (runs, d)).copy()
+    record = [theta.copy()]
+    for k in range(steps):
+        eps = rng.standard_normal((runs, d)) @ factor.T
+        theta -= rates[k] * (theta @ A.T + eps)
+        if (k + 1) % every == 0:
+            record.append(theta.copy())
+    return np.arange(len(record)) * every, np.array(record)
