@@ -92,3 +92,17 @@ def test_a_single_curve_with_shared_rows():
     y = np.broadcast_to(peak(x, p), (3, 25))            # read-only input
     assert fastopt.curve_fit_batch(peak, x, y, np.broadcast_to([1.5, 0.0, 1.0, 0.0], (3, 4))
                                    ).success.all()
+
+
+def test_a_model_of_the_wrong_length_is_an_error():
+    @numba.njit
+    def short(x, p):
+        return p[0] * x[:-1]
+    with pytest.raises(ValueError, match="shape"):
+        fastopt.curve_fit_batch(short, np.linspace(0, 1, 10), np.ones((3, 10)), [1.0])
+    # The single-curve compiled path raises from inside the loop.
+    @numba.njit
+    def short_args(x, a):
+        return a * x[:-1]
+    with pytest.raises(ValueError, match="length"):
+        fastopt.curve_fit(short_args, np.linspace(0, 1, 10), np.ones(10), [1.0])

@@ -133,6 +133,11 @@ def curve_fit_batch(f, xdata, ydata, p0, sigma=None, absolute_sigma=False, *, ft
     W = np.ones((N, m)) if sigma is None else 1.0 / _rows(sigma, "sigma", N, m)
     if not (np.isfinite(W).all() and (W > 0).all()):
         raise ValueError("sigma must be positive and finite")
+    # A model of the wrong length is caught here: an exception raised inside
+    # the threaded loop reaches Python only as a SystemError.
+    y0 = np.asarray(f(X[0], P0[0].copy()))
+    if y0.shape != (m,):
+        raise ValueError(f"f(x, p) must return an array of shape ({m},), got {y0.shape}")
     params = solver_params(ftol, xtol, gtol, lm.FORWARD_STEP)
     max_nfev = check_max_nfev(500 * n * (n + 1) if max_nfev is None else max_nfev)
     from ._kernels.lm_batch import fit_all  # compiles on first use

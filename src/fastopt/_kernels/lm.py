@@ -41,6 +41,8 @@ def _evaluate_compiled(problem, x, counts):
     model, xdata, ydata, weights = problem
     counts[0] += 1
     y = model(xdata, x)
+    if y.size != ydata.size:
+        raise ValueError("the model returned an array of another length than ydata")
     r = np.empty(ydata.size)  # one pass, one array (not two temporaries)
     for i in range(ydata.size):
         r[i] = (y[i] - ydata[i]) * weights[i]
