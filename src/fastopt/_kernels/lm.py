@@ -87,10 +87,11 @@ def fd_jacobian(problem, x, f, Jt, step, counts):
     order ``h^2`` instead of ``h``.
 
     One departure from MINPACK: a column that comes out exactly zero with
-    ``|x_j| < 1`` is differenced again with the absolute step ``step``.  A
-    relative step on a parameter far smaller than the terms it is added to
-    (MGH's Watson function, with ``x_1 ~ 1e-24``) is lost to rounding
-    entirely, and a zero column would stall the fit there.
+    ``0 < |x_j| < sqrt(eps)`` is differenced again with the absolute step
+    ``step``.  A relative step on a parameter far smaller than the terms it
+    is added to is lost to rounding entirely, and a zero column would stall
+    the fit there.  (Larger ``|x_j|`` move terms of size 1 visibly; a
+    column that is zero there is zero, and costs no extra evaluation.)
     """
     central = step < 0.0
     step = abs(step)
@@ -116,7 +117,7 @@ def fd_jacobian(problem, x, f, Jt, step, counts):
                     Jt[j, i] = (fp[i] - f[i]) / h_taken
             xp[j] = x[j]
             xm[j] = x[j]
-            if h >= step or not _zero(Jt[j]):
+            if h >= step or abs(x[j]) >= FORWARD_STEP or not _zero(Jt[j]):
                 break
             h = step
 
