@@ -16,8 +16,8 @@ import math
 import numpy as np
 
 from . import trust_lm
-from .trust_lm import EPS, all_finite, norm2
 from ._jit import kernel
+from .trust_lm import EPS, all_finite, norm2
 from .twin import boundary, twin
 
 #: Status codes, scipy.optimize.least_squares's (success when > 0), plus NONFINITE.
@@ -347,7 +347,7 @@ def polish(problem, x, f, Jt, fd_step, max_rounds, counts):
     if not all_finite(Jt):
         return x, f, 0, False
     Jf = np.empty((n, m))
-    J_start = np.empty((n, m))
+    J_start = Jt.copy()  # the Jacobian at x_start, the point an undo returns to
     R = np.empty((n, n))
     perm = np.empty(n, dtype=np.int64)
     rdiag, colnorm, qtf = np.empty(n), np.empty(n), np.empty(n)
@@ -423,7 +423,7 @@ def refine(problem, x, f, Jt, diag, params, counts):
     """Carry a converged finite-difference fit to the solution's last digits.
 
     First Gauss-Newton steps with central differences while they contract
-    (``polish``, at most three).  Most fits end there.  If the step still
+    (``polish``, at most three rounds).  Most fits end there.  If the step still
     left is not below ``REFINED`` (the fit stopped far out, in a slow valley
     or where Gauss-Newton does not converge), the LM iteration is continued
     with central differences and tolerances at machine precision
