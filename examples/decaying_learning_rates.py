@@ -5,7 +5,8 @@ eigenvalues log-uniform in [0.1, 10] and gradient noise of variance 1e-2
 (``fastopt.problems.noisy_linear_sgd``), under three schedules:
 
 * constant ``gamma = 0.1``: fast at first, then the error stalls at the noise
-  floor, whose size ``fastopt.sgd_covariance(A, noise, lr=0.1)`` predicts;
+  floor, whose size ``fastopt.sgd_covariance(A, 1e-2 * np.eye(d), lr=0.1)``
+  predicts;
 * exponential decay ``gamma_k = 0.1 * 0.999^k``: the steps vanish so fast that
   the error freezes wherever it was when they did (``sum gamma_k`` is finite);
 * algebraic decay ``gamma_k = 0.1 / (1 + k / 100)``: the error keeps falling,

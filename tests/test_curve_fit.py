@@ -166,3 +166,21 @@ def test_compiled_model_failures_and_fallbacks():
         return (a + b * x).astype(np.float32)
     popt, _ = fastopt.curve_fit(line_f32, x, 1.0 + 2.0 * x, [0.0, 0.0])
     np.testing.assert_allclose(popt, [1.0, 2.0], rtol=1e-6)
+
+
+def test_compiled_model_takes_any_array_layout():
+    # Column slices, read-only arrays and strided p0 reach the compiled loop
+    # as copies it accepts; the answer is the Python path's.
+    x, y, _ = _peak_data()
+    table = np.column_stack([x, y])
+    y_ro = y.copy()
+    y_ro.setflags(write=False)
+    p0 = np.array([3.0, 9.0, 0.0, 9.0, 1.0, 9.0, 0.5, 9.0, 0.0])[::2]
+    ref, _ = fastopt.curve_fit(_peak.py_func, x, y, p0)
+    for xs, ys in ((table[:, 0], table[:, 1]), (x, y_ro)):
+        popt, _ = fastopt.curve_fit(_peak, xs, ys, p0)
+        np.testing.assert_allclose(popt, ref, rtol=1e-9)
+    with pytest.raises(ValueError, match="p0"):
+        fastopt.curve_fit(_peak, x, y, [np.nan, 0.0, 1.0, 0.5, 0.0])
+    with pytest.raises(ValueError, match="sigma"):
+        fastopt.curve_fit(_peak, x, y, p0, sigma=-np.ones(x.size))

@@ -105,3 +105,23 @@ def test_gauss_newton_without_descent_stops_unsuccessfully():
 def test_unknown_method():
     with pytest.raises(ValueError, match="method"):
         fastopt.least_squares(_exp_fun, [1.0, 0.5, 0.0], method="dogleg")
+
+
+def test_gauss_newton_does_not_call_a_backtracked_step_convergence():
+    # Freudenstein-Roth from (0.5, -2): Gauss-Newton's line search crawls
+    # (tiny backtracked steps, tiny decreases) far from the minimum; that
+    # must not pass the ftol/xtol tests as success.
+    def fun(x):
+        return np.array([-13 + x[0] + ((5 - x[1]) * x[1] - 2) * x[1],
+                         -29 + x[0] + ((x[1] + 1) * x[1] - 14) * x[1]])
+    res = fastopt.least_squares(fun, [0.5, -2.0], method="gauss-newton")
+    assert not res.success or res.optimality < 1e-3
+    for method in ("levenberg", "marquardt"):
+        res = fastopt.least_squares(fun, [0.5, -2.0], method=method)
+        assert res.success and abs(2 * res.cost - 48.98425367924) < 1e-6  # MGH #2, local min
+
+
+@pytest.mark.parametrize("method", ["gauss-newton", "levenberg", "marquardt"])
+def test_a_non_finite_start_returns_no_stale_jacobian(method):
+    res = fastopt.least_squares(lambda x: np.array([np.inf, x[0]]), [1.0], method=method)
+    assert res.status == -2 and np.isnan(res.jac).all()

@@ -167,3 +167,18 @@ def test_schedules_set_the_rate_of_every_update(fun):
         for k in range(6):
             w = w - schedule(k) * _loss(w, X, y)[1]
         np.testing.assert_allclose(res.x, w, rtol=1e-12)
+
+
+def test_fun_cannot_change_the_iterate():
+    # Both paths hand fun a copy of x: a fun that writes into it changes nothing.
+    X, y = _problem()
+
+    def meddling(w, Xb, yb):
+        r = Xb @ w - yb
+        w[0] = 100.0
+        return 0.5 * np.mean(r ** 2), Xb.T @ r / yb.size
+    kwargs = dict(epochs=2, seed=0, options={"lr": 0.05})
+    ref = fastopt.minimize_stochastic(_loss, np.zeros(4), (X, y), **kwargs)
+    for fun in (meddling, numba.njit(meddling)):
+        res = fastopt.minimize_stochastic(fun, np.zeros(4), (X, y), **kwargs)
+        np.testing.assert_allclose(res.x, ref.x, rtol=1e-12)

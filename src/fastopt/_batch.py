@@ -53,12 +53,16 @@ def star_model_addresses(f, n):
         namespace = {"f": f}
         params = ", ".join(f"p[{i}]" for i in range(n))
         exec(f"def star(x, p):\n    return f(x, {params})\n", namespace)
+        star = njit(namespace["star"])
         try:
-            addresses = _addresses(njit(namespace["star"]), MODEL_SIG)
+            addresses = _addresses(star, MODEL_SIG)
         except NumbaError:
             addresses = None
-        per_function[n] = None if addresses is None else np.array(addresses, dtype=np.int64)
-    return per_function[n]
+        # The bridge is kept with its addresses: its machine code must live
+        # as long as they may be called.
+        per_function[n] = (star, None if addresses is None else
+                           np.array(addresses, dtype=np.int64))
+    return per_function[n][1]
 
 
 def curve_fit_batch(f, xdata, ydata, p0, sigma=None, absolute_sigma=False, *, ftol=1e-8,

@@ -10,7 +10,8 @@ from numba.extending import is_jitted
 
 from ._kernels.covariance import covariance
 from ._kernels.lm import FORWARD_STEP
-from ._least_squares import MESSAGES, check_max_nfev, least_squares, solver_params
+from ._least_squares import (MESSAGES, check_max_nfev, least_squares, solver_params,
+                             start_vector)
 
 #: Options of ``least_squares`` that ``curve_fit`` passes on (``maxfev`` is
 #: scipy's leastsq name for ``max_nfev``).
@@ -90,23 +91,20 @@ def _fit_compiled(f, xdata, ydata, p0, sigma, absolute_sigma, kwargs):
     model_at = _star_model_addresses(f, n)
     if model_at is None:
         return None
+    p0 = start_vector("p0", p0)  # the checks least_squares makes on the Python path
     if m < n:
         raise ValueError(f"method 'lm' needs at least as many residuals as parameters "
                          f"(m >= n), got m = {m}, n = {n}")
-    if sigma is None:
-        weights = np.ones(m)
-    else:
-        sigma = np.asarray(sigma, dtype=np.float64)
-        if sigma.shape != (m,) or not (sigma > 0).all():
-            raise ValueError(f"sigma must be positive, of shape ({m},) or ({m}, {m})")
-        weights = 1.0 / sigma
+    # The compiled loop takes writeable C-contiguous float64 vectors only.
+    xdata, ydata = (np.require(a, np.float64, ["C", "W"]) for a in (xdata, ydata))
+    weights = _weighting(sigma, m)(np.ones(m))  # sigma checked as on the Python path
     max_nfev = kwargs.get("max_nfev")
     max_nfev = check_max_nfev(500 * n * (n + 1) if max_nfev is None else max_nfev)
     tolerances = (kwargs.get("ftol", 1e-8), kwargs.get("xtol", 1e-8), kwargs.get("gtol", 1e-8))
     params = _default_params if tolerances == (1e-8, 1e-8, 1e-8) else \
         solver_params(*tolerances, FORWARD_STEP)
     popt, pcov = np.empty(n), np.empty((n, n))
-    status, _, _, singular = _fit_one(model_at, np.ascontiguousarray(xdata), ydata, weights,
+    status, _, _, singular = _fit_one(model_at, xdata, ydata, np.require(weights, None, ["C", "W"]),
                                       p0, params, max_nfev, bool(kwargs.get("refine", True)),
                                       bool(absolute_sigma), FD_RANK_TOL, popt, pcov)
     if status <= 0:

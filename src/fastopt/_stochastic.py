@@ -9,6 +9,7 @@ from scipy.optimize import OptimizeResult
 from . import _registry, schedules
 from ._kernels import epochs as compiled_epochs
 from ._kernels.steps import KERNEL_IDS, select
+from ._least_squares import start_vector
 
 #: ``method`` names: 'sgd' is plain gradient descent on mini-batches.
 METHODS = ("sgd",) + tuple(m for m in _registry.FIRST_ORDER if m != "gd")
@@ -180,11 +181,7 @@ def minimize_stochastic(fun, x0, data, method="sgd", batch_size=32, epochs=10, s
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     method = method.lower()
     spec = _registry.METHODS["gd" if method == "sgd" else method]
-    if np.iscomplexobj(x0):
-        raise TypeError("x0 must be real, got complex values")
-    x = np.array(x0, dtype=np.float64)
-    if x.ndim != 1 or x.size == 0 or not np.isfinite(x).all():
-        raise ValueError(f"x0 must be a finite non-empty 1-D array, got shape {x.shape}")
+    x = start_vector("x0", x0)
     data = _data_tuple(data, "data")
     if validation is not None:
         validation = _data_tuple(validation, "validation")

@@ -53,7 +53,7 @@ def epoch(fun, x, perm, rates, kid, state, hyper, powers, batch_size, {arrays}):
     updates = 0
     for start in range(0, perm.size, batch_size):
         index = perm[start:start + batch_size]
-        loss, g = fun(x, {batch})
+        loss, g = fun(x.copy(), {batch})  # as the Python path: fun may not keep x
         if g.ndim != 1 or g.size != x.size:
             return total, updates, BAD_GRADIENT
         if not math.isfinite(loss):

@@ -289,7 +289,8 @@ def solve(problem, x0, f0, diag0, params, max_nfev, final_jac=True):
     # Return the Jacobian at the final x (the loop factored Jt in place).
     if jac_current:
         Jt[:, :] = J_at_x
-    elif status != NONFINITE and final_jac:
+    elif status != NONFINITE and (final_jac or status == GTOL):
+        # (GTOL: fit's dead-column test reads the Jacobian at x.)
         update_jacobian(problem, x, f, Jt, fd_step, counts)
     return x, f, Jt, status, nit, counts
 
@@ -429,8 +430,10 @@ def refine(problem, x, f, Jt, diag, params, counts):
     with central differences and tolerances at machine precision
     (``30 (2 n + 1)`` evaluations at most), then polished again.  A NaN or
     inf met on the way keeps the best fit found before it.  ``Jt`` on entry
-    is not used; returns ``(x, f, Jt, extra iterations)`` with ``Jt`` the
-    central-difference Jacobian at ``x``; ``counts`` is updated.
+    is not used; returns ``(x, f, Jt, extra iterations)`` with ``Jt`` a
+    central-difference Jacobian at ``x`` or within ``REFINED`` of it (see
+    ``polish``), or a forward-difference one at ``x`` when central
+    differences met NaN or inf; ``counts`` is updated.
     """
     x, f, steps, converged = polish(problem, x, f, Jt, -CENTRAL_STEP, 3, counts)
     if not all_finite(Jt):  # central differences stepped off the domain

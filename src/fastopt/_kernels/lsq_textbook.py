@@ -53,7 +53,7 @@ def _gradient_test(Jt, f, gtol):
 def _setup(x0, f0, n, m):
     counts = np.zeros(2, dtype=np.int64)
     counts[0] = 1
-    return counts, x0.copy(), f0, np.empty((n, m)), np.empty((n, m))
+    return counts, x0.copy(), f0, np.full((n, m), np.nan), np.empty((n, m))
 
 
 @twin
@@ -95,8 +95,12 @@ def gauss_newton(problem, x0, f0, params, max_nfev):
             if alpha < MIN_FRACTION:
                 return x, f, Jt, NO_DECREASE, nit, counts
         nit += 1
-        status = _stopping(cost, cost_new, alpha * norm2(p), norm2(x), ftol, xtol, counts,
-                           max_nfev)
+        # Only a full step judges convergence (as scipy's trf guards its ftol
+        # test by the step's ratio): a backtracked step is small and decreases
+        # little by construction, far from any minimum.
+        status = _stopping(cost, cost_new, norm2(p), norm2(x), ftol, xtol, counts,
+                           max_nfev) if alpha == 1.0 else \
+            (MAXFEV if counts[0] >= max_nfev else GO_ON)
         x, f, cost = x_new, f_new, cost_new
         if status != GO_ON:
             update_jacobian(problem, x, f, Jt, params[P_FD_STEP], counts)
