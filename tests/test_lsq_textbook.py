@@ -125,3 +125,15 @@ def test_gauss_newton_does_not_call_a_backtracked_step_convergence():
 def test_a_non_finite_start_returns_no_stale_jacobian(method):
     res = fastopt.least_squares(lambda x: np.array([np.inf, x[0]]), [1.0], method=method)
     assert res.status == -2 and np.isnan(res.jac).all()
+
+
+@pytest.mark.parametrize("method", ["lm", "gauss-newton", "levenberg", "marquardt"])
+def test_huge_residuals_are_solved_or_reported_never_raised(method):
+    # Squares of 1e200 overflow.  pytest turns warnings into errors here, so
+    # neither an exception nor a warning may escape: the fit either finds the
+    # minimum (x = 0; 'lm' does, its scaling copes) or reports NaN/inf.
+    res = fastopt.least_squares(lambda x: np.array([1e200 * x[0], 1.0]), [1.0], method=method)
+    if res.success:
+        assert abs(res.x[0]) < 1e-200 and res.cost == 0.5
+    else:
+        assert res.status == -2

@@ -217,9 +217,11 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
         x, f, Jt, status, nit, counts = lsq_textbook.damped(problem, x, f0, params, max_nfev,
                                                             method == "marquardt")
     J = np.ascontiguousarray(Jt.T)
-    grad = J.T @ f
+    with np.errstate(over="ignore", invalid="ignore"):  # a failed fit may hold huge values
+        grad = J.T @ f
+        cost = 0.5 * float(f @ f)
     return OptimizeResult(
-        x=x, cost=0.5 * float(f @ f), fun=f, jac=J, grad=grad,
+        x=x, cost=cost, fun=f, jac=J, grad=grad,
         optimality=float(np.abs(grad).max()), active_mask=np.zeros(n, dtype=int),
         nfev=int(counts[0]), njev=int(counts[1]), nit=nit, status=int(status),
         message=MESSAGES[status], success=status > 0)

@@ -50,6 +50,13 @@ def _gradient_test(Jt, f, gtol):
 
 
 @twin
+def _half_square(f):
+    """``||f||^2 / 2``, inf (not an overflow error or warning) when it overflows."""
+    r = norm2(f)
+    return 0.5 * r * r
+
+
+@twin
 def _setup(x0, f0, n, m):
     counts = np.zeros(2, dtype=np.int64)
     counts[0] = 1
@@ -66,7 +73,7 @@ def gauss_newton(problem, x0, f0, params, max_nfev):
     perm = np.empty(n, dtype=np.int64)
     rdiag, colnorm, qtf = np.empty(n), np.empty(n), np.empty(n)
     p, w1, w2, w3, sdiag = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    cost = 0.5 * np.dot(f, f)
+    cost = _half_square(f)
     nit = 0
     if not math.isfinite(cost):
         return x, f, Jt, NONFINITE, nit, counts
@@ -86,7 +93,7 @@ def gauss_newton(problem, x0, f0, params, max_nfev):
         while True:
             x_new = x - alpha * p
             f_new = evaluate(problem, x_new, counts)
-            cost_new = 0.5 * np.dot(f_new, f_new)
+            cost_new = _half_square(f_new)
             if cost_new <= cost + ARMIJO * alpha * slope:  # False for NaN
                 break
             if counts[0] >= max_nfev:
@@ -134,7 +141,7 @@ def damped(problem, x0, f0, params, max_nfev, marquardt):
     perm = np.empty(n, dtype=np.int64)
     rdiag, colnorm, qtf = np.empty(n), np.empty(n), np.empty(n)
     p, work, sdiag, shift = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    cost = 0.5 * np.dot(f, f)
+    cost = _half_square(f)
     nit = 0
     lam = -1.0
     if not math.isfinite(cost):
@@ -156,7 +163,7 @@ def damped(problem, x0, f0, params, max_nfev, marquardt):
             trust_lm.damped_solve(R, perm, shift, qtf, p, sdiag, work)
             x_new = x - p
             f_new = evaluate(problem, x_new, counts)
-            cost_new = 0.5 * np.dot(f_new, f_new)
+            cost_new = _half_square(f_new)
             if cost_new < cost:  # False for NaN: rejected like any other step
                 lam /= LAM_FACTOR
                 break
