@@ -72,6 +72,15 @@ _fit_one = _star_model_addresses = None
 _default_params = solver_params(1e-8, 1e-8, 1e-8, FORWARD_STEP)
 
 
+def _loop_vector(a):
+    """``a`` as the compiled loop takes vectors: float64, C-contiguous,
+    writeable (a copy only when it is not already)."""
+    flags = a.flags
+    if a.dtype == np.float64 and flags.c_contiguous and flags.writeable:
+        return a
+    return np.array(a, dtype=np.float64, order="C")
+
+
 def _compilable(f, xdata, sigma, m, kwargs):
     """Whether the fit can run compiled: a numba model of 1-D float64 ``xdata``,
     no ``sigma`` or a 1-D one, and no ``x_scale``."""
@@ -95,17 +104,16 @@ def _fit_compiled(f, xdata, ydata, p0, sigma, absolute_sigma, kwargs):
     if m < n:
         raise ValueError(f"method 'lm' needs at least as many residuals as parameters "
                          f"(m >= n), got m = {m}, n = {n}")
-    # The compiled loop takes writeable C-contiguous float64 vectors only.
-    xdata, ydata = (np.require(a, np.float64, ["C", "W"]) for a in (xdata, ydata))
-    weights = _weighting(sigma, m)(np.ones(m))  # sigma checked as on the Python path
+    weights = np.ones(m) if sigma is None else \
+        _weighting(sigma, m)(np.ones(m))  # sigma checked as on the Python path
     max_nfev = kwargs.get("max_nfev")
     max_nfev = check_max_nfev(500 * n * (n + 1) if max_nfev is None else max_nfev)
     tolerances = (kwargs.get("ftol", 1e-8), kwargs.get("xtol", 1e-8), kwargs.get("gtol", 1e-8))
     params = _default_params if tolerances == (1e-8, 1e-8, 1e-8) else \
         solver_params(*tolerances, FORWARD_STEP)
     popt, pcov = np.empty(n), np.empty((n, n))
-    status, _, _, singular = _fit_one(model_at, xdata, ydata, np.require(weights, None, ["C", "W"]),
-                                      p0, params, max_nfev, bool(kwargs.get("refine", True)),
+    status, _, _, singular = _fit_one(model_at, _loop_vector(xdata), _loop_vector(ydata),
+                                      _loop_vector(weights), p0, params, max_nfev, bool(kwargs.get("refine", True)),
                                       bool(absolute_sigma), FD_RANK_TOL, popt, pcov)
     if status <= 0:
         raise RuntimeError("Optimal parameters not found: " + MESSAGES[status])
