@@ -9,7 +9,7 @@ from scipy.optimize import OptimizeResult, OptimizeWarning
 from ._curve_fit import FD_RANK_TOL
 from ._jitted import _addresses
 from ._kernels import lm
-from ._least_squares import check_max_nfev, solver_params
+from ._least_squares import positive_integer, solver_params
 
 
 def _rows(values, name, N, width):
@@ -143,7 +143,7 @@ def curve_fit_batch(f, xdata, ydata, p0, sigma=None, absolute_sigma=False, *, ft
     if y0.shape != (m,):
         raise ValueError(f"f(x, p) must return an array of shape ({m},), got {y0.shape}")
     params = solver_params(ftol, xtol, gtol, lm.FORWARD_STEP)
-    max_nfev = check_max_nfev(500 * n * (n + 1) if max_nfev is None else max_nfev)
+    max_nfev = positive_integer("max_nfev", 500 * n * (n + 1) if max_nfev is None else max_nfev)
     from ._kernels.lm_batch import fit_all  # compiles on first use
     popt = np.empty((N, n))
     pcov = np.empty((N, n, n))

@@ -10,7 +10,7 @@ from numba.extending import is_jitted
 
 from ._kernels.covariance import covariance
 from ._kernels.lm import FORWARD_STEP
-from ._least_squares import (MESSAGES, check_max_nfev, least_squares, solver_params,
+from ._least_squares import (MESSAGES, least_squares, positive_integer, solver_params,
                              start_vector)
 
 #: Options of ``least_squares`` that ``curve_fit`` passes on (``maxfev`` is
@@ -107,7 +107,7 @@ def _fit_compiled(f, xdata, ydata, p0, sigma, absolute_sigma, kwargs):
     weights = np.ones(m) if sigma is None else \
         _weighting(sigma, m)(np.ones(m))  # sigma checked as on the Python path
     max_nfev = kwargs.get("max_nfev")
-    max_nfev = check_max_nfev(500 * n * (n + 1) if max_nfev is None else max_nfev)
+    max_nfev = positive_integer("max_nfev", 500 * n * (n + 1) if max_nfev is None else max_nfev)
     tolerances = (kwargs.get("ftol", 1e-8), kwargs.get("xtol", 1e-8), kwargs.get("gtol", 1e-8))
     params = _default_params if tolerances == (1e-8, 1e-8, 1e-8) else \
         solver_params(*tolerances, FORWARD_STEP)

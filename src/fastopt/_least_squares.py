@@ -51,10 +51,11 @@ def solver_params(ftol, xtol, gtol, fd_step):
     return params
 
 
-def check_max_nfev(max_nfev):
-    if isinstance(max_nfev, bool) or not isinstance(max_nfev, numbers.Integral) or max_nfev < 1:
-        raise ValueError(f"max_nfev must be a positive integer, got {max_nfev!r}")
-    return int(max_nfev)
+def positive_integer(name, value):
+    """``value`` as an int, or ValueError naming ``name`` (bools refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
 
 
 def _scaling(x_scale, n):
@@ -201,7 +202,7 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
     params = solver_params(ftol, xtol, gtol, fd_step)
     if max_nfev is None:
         max_nfev = 500 * n if jacobian is not None else 500 * n * (n + 1)
-    max_nfev = check_max_nfev(max_nfev)
+    max_nfev = positive_integer("max_nfev", max_nfev)
     problem = _Problem(fun, jacobian, args, kwargs)
     f0 = problem.residuals(x, np.zeros(2, dtype=np.int64))
     if f0.size < n and method == "lm":

@@ -1,6 +1,5 @@
 """``fastopt.minimize_stochastic``: mini-batch training with the fused first-order kernels."""
 import math
-import numbers
 
 import numpy as np
 from numba.extending import is_jitted
@@ -9,7 +8,7 @@ from scipy.optimize import OptimizeResult
 from . import _registry, schedules
 from ._kernels import epochs as compiled_epochs
 from ._kernels.steps import KERNEL_IDS, select
-from ._least_squares import start_vector
+from ._least_squares import positive_integer, start_vector
 
 #: ``method`` names: 'sgd' is plain gradient descent on mini-batches.
 METHODS = ("sgd",) + tuple(m for m in _registry.FIRST_ORDER if m != "gd")
@@ -38,12 +37,6 @@ def _data_tuple(data, name):
         raise ValueError(f"the arrays of {name} must have one non-zero length along axis 0, "
                          f"got {sorted(sizes)}")
     return arrays
-
-
-def _count(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _hyperparameters(spec, options, schedule):
@@ -187,7 +180,7 @@ def minimize_stochastic(fun, x0, data, method="sgd", batch_size=32, epochs=10, s
         validation = _data_tuple(validation, "validation")
         if len(validation) != len(data):
             raise ValueError("validation must hold as many arrays as data")
-    batch_size, epochs = _count(batch_size, "batch_size"), _count(epochs, "epochs")
+    batch_size, epochs = positive_integer("batch_size", batch_size), positive_integer("epochs", epochs)
     options = {} if options is None else dict(options)
     hyper, rate = _hyperparameters(spec, options, schedule)
     if callback is not None and not callable(callback):

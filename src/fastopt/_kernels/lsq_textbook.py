@@ -57,6 +57,22 @@ def _half_square(f):
 
 
 @twin
+def _linearise(problem, x, f, Jt, Jf, fd_step, gtol, perm, rdiag, colnorm, qtf, R, work,
+               counts):
+    """The head of both loops: ``J`` at ``x`` into ``Jt``, then NONFINITE or
+    GTOL if it says so, else its pivoted QR (``trust_lm.factor`` on the copy
+    ``Jf``) and ``GO_ON``."""
+    update_jacobian(problem, x, f, Jt, fd_step, counts)
+    if not all_finite(Jt):
+        return NONFINITE
+    if _gradient_test(Jt, f, gtol):
+        return GTOL
+    Jf[:, :] = Jt
+    trust_lm.factor(Jf, f, perm, rdiag, colnorm, qtf, R, work)
+    return GO_ON
+
+
+@twin
 def _setup(x0, f0, n, m):
     counts = np.zeros(2, dtype=np.int64)
     counts[0] = 1
@@ -78,13 +94,10 @@ def gauss_newton(problem, x0, f0, params, max_nfev):
     if not math.isfinite(cost):
         return x, f, Jt, NONFINITE, nit, counts
     while True:
-        update_jacobian(problem, x, f, Jt, params[P_FD_STEP], counts)
-        if not all_finite(Jt):
-            return x, f, Jt, NONFINITE, nit, counts
-        if _gradient_test(Jt, f, gtol):
-            return x, f, Jt, GTOL, nit, counts
-        Jf[:, :] = Jt
-        trust_lm.factor(Jf, f, perm, rdiag, colnorm, qtf, R, w1)
+        status = _linearise(problem, x, f, Jt, Jf, params[P_FD_STEP], gtol, perm, rdiag,
+                            colnorm, qtf, R, w1, counts)
+        if status != GO_ON:
+            return x, f, Jt, status, nit, counts
         trust_lm.lm_parameter(R, perm, np.ones(n), qtf, math.inf, 0.0, p, sdiag, w1, w2, w3)
         slope = 0.0  # g . (-p) = -(J p)^T f, negative for a descent direction
         for j in range(n):
@@ -147,13 +160,10 @@ def damped(problem, x0, f0, params, max_nfev, marquardt):
     if not math.isfinite(cost):
         return x, f, Jt, NONFINITE, nit, counts
     while True:
-        update_jacobian(problem, x, f, Jt, params[P_FD_STEP], counts)
-        if not all_finite(Jt):
-            return x, f, Jt, NONFINITE, nit, counts
-        if _gradient_test(Jt, f, gtol):
-            return x, f, Jt, GTOL, nit, counts
-        Jf[:, :] = Jt
-        trust_lm.factor(Jf, f, perm, rdiag, colnorm, qtf, R, work)
+        status = _linearise(problem, x, f, Jt, Jf, params[P_FD_STEP], gtol, perm, rdiag,
+                            colnorm, qtf, R, work, counts)
+        if status != GO_ON:
+            return x, f, Jt, status, nit, counts
         if lam < 0.0:  # Levenberg: relative to the largest curvature
             lam = LAM_START * (1.0 if marquardt else max(colnorm.max() ** 2, 1e-300))
         while True:
