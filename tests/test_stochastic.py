@@ -1,9 +1,13 @@
 """minimize_stochastic: mini-batches against NumPy transcriptions, both paths, errors."""
+import itertools
+
 import numba
 import numpy as np
 import pytest
 
 import fastopt
+from fastopt._kernels.epochs import take_rows
+from fastopt._kernels.shuffle import _shuffle, permutation
 from fastopt._textbook import textbook_step
 from fastopt.schedules import InverseTime, RobbinsMonro
 
@@ -32,7 +36,7 @@ def _transcription(method, X, y, batch_size, epochs, seed, hyper):
     state = [np.zeros_like(w) for _ in range(3)]
     history, t = [], 0
     for _ in range(epochs):
-        perm = rng.permutation(y.size)
+        perm = permutation(rng, y.size)
         total = 0.0
         for start in range(0, y.size, batch_size):
             idx = perm[start:start + batch_size]
@@ -182,3 +186,41 @@ def test_fun_cannot_change_the_iterate():
     for fun in (meddling, numba.njit(meddling)):
         res = fastopt.minimize_stochastic(fun, np.zeros(4), (X, y), **kwargs)
         np.testing.assert_allclose(res.x, ref.x, rtol=1e-12)
+
+
+def test_permutations_are_uniform():
+    rng = np.random.default_rng(1)
+    counts = {}
+    for _ in range(24_000):
+        p = tuple(permutation(rng, 4))
+        counts[p] = counts.get(p, 0) + 1
+    assert sorted(counts) == sorted(itertools.permutations(range(4)))
+    # chi-square with 23 degrees of freedom; its 0.999 quantile is 49.7
+    expected = 24_000 / 24
+    assert sum((c - expected) ** 2 / expected for c in counts.values()) < 49.7
+    for n in (0, 1, 2, 100_001):
+        assert np.array_equal(np.sort(permutation(rng, n)), np.arange(n))
+
+
+def test_shuffle_rejects_biased_words_and_resumes_when_words_run_out():
+    # For a draw in [0, 3), Lemire's rule rejects the word 0 (low bits of
+    # 0 * 3 fall under (2**32 - 3) % 3 = 1) and takes the next one.
+    perm = np.arange(3)
+    words = np.array([0, 2 ** 31, 0, 0], dtype=np.uint32)
+    top, used = _shuffle(words, perm, 2, 0)
+    # 2**31 * 3 >> 32 = 1: swap positions 2 and 1; then 0 * 2 >> 32 = 0 at top 1
+    assert (top, used) == (0, 3) and perm.tolist() == [2, 0, 1]
+    perm = np.arange(3)
+    assert _shuffle(np.zeros(1, np.uint32), perm, 2, 0) == (2, 0)  # redo with fresh words
+    assert perm.tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("array", [
+    np.arange(60.0).reshape(20, 3), np.arange(20, dtype=np.int32), np.arange(20) % 3 == 0,
+    np.arange(20 * 17, dtype=np.float32).reshape(20, 17), np.zeros((20, 0)),
+    np.arange(120.0).reshape(20, 3, 2)])
+def test_compiled_row_gather_is_fancy_indexing(array):
+    gather = numba.njit(lambda a, perm, start, stop: take_rows(a, perm, start, stop))
+    perm = np.random.default_rng(0).permutation(20)
+    for start, stop in ((0, 7), (7, 14), (14, 20), (19, 20)):
+        np.testing.assert_array_equal(gather(array, perm, start, stop), array[perm[start:stop]])

@@ -6,7 +6,7 @@ from numba.extending import is_jitted
 from scipy.optimize import OptimizeResult
 
 from . import _registry, schedules
-from ._kernels import epochs as compiled_epochs
+from ._kernels import epochs as compiled_epochs, shuffle
 from ._kernels.steps import KERNEL_IDS, select
 from ._least_squares import positive_integer, start_vector
 
@@ -197,7 +197,7 @@ def minimize_stochastic(fun, x0, data, method="sgd", batch_size=32, epochs=10, s
     bar = _progress_bar(bool(options.get("progress", False)), epochs)
     try:
         for epoch in range(epochs):
-            perm = rng.permutation(N)
+            perm = shuffle.permutation(rng, N)
             rates = rate.values(nit, per_epoch)
             if run_epoch is not None:
                 total, updates, status = run_epoch(fun, x, data, perm, rates,
