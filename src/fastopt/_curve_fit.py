@@ -113,7 +113,8 @@ def _fit_compiled(f, xdata, ydata, p0, sigma, absolute_sigma, kwargs):
         solver_params(*tolerances, FORWARD_STEP)
     popt, pcov = np.empty(n), np.empty((n, n))
     status, _, _, singular = _fit_one(model_at, _loop_vector(xdata), _loop_vector(ydata),
-                                      _loop_vector(weights), p0, params, max_nfev, bool(kwargs.get("refine", True)),
+                                      _loop_vector(weights), p0, params, max_nfev,
+                                      bool(kwargs.get("refine", True)),
                                       bool(absolute_sigma), FD_RANK_TOL, popt, pcov)
     if status <= 0:
         raise RuntimeError("Optimal parameters not found: " + MESSAGES[status])

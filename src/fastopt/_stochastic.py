@@ -180,7 +180,8 @@ def minimize_stochastic(fun, x0, data, method="sgd", batch_size=32, epochs=10, s
         validation = _data_tuple(validation, "validation")
         if len(validation) != len(data):
             raise ValueError("validation must hold as many arrays as data")
-    batch_size, epochs = positive_integer("batch_size", batch_size), positive_integer("epochs", epochs)
+    batch_size = positive_integer("batch_size", batch_size)
+    epochs = positive_integer("epochs", epochs)
     options = {} if options is None else dict(options)
     hyper, rate = _hyperparameters(spec, options, schedule)
     if callback is not None and not callable(callback):
