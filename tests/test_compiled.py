@@ -6,29 +6,31 @@ import numpy as np
 import pytest
 
 import fastopt
-from fastopt import _registry, compiled
-from fastopt.problems import PROBLEMS, TUNED_OPTIONS
+from fastopt._core.jit import generated
+from fastopt import compiled
+from fastopt._minimize.table import METHODS
+from fastopt.testing.problems import PROBLEMS, TUNED_OPTIONS
 
 ROSEN = PROBLEMS["rosenbrock"]
 rosen = ROSEN.fg_jit
 
-#: compiled function name -> registry method.
-NAMES = {name.replace("-", "_").replace("l_bfgs", "lbfgs"): name for name in _registry.METHODS}
+#: compiled function name -> method.
+NAMES = {name.replace("l-bfgs", "lbfgs").replace("-", "_"): name for name in METHODS}
 
 
-def test_every_method_is_exposed_with_the_registry_defaults():
+def test_every_method_is_exposed_with_the_table_s_defaults():
+    assert sorted(NAMES) == sorted(set(compiled.__all__) - {
+        "Result", "succeeded", "SUCCESS", "MAXITER", "NONFINITE", "LINESEARCH", "FTOL"})
     for fname, method in NAMES.items():
-        fn = getattr(compiled, fname).py_func
-        params = inspect.signature(fn).parameters
-        spec = _registry.METHODS[method]
-        for option, default in spec.hyper:
-            if option == "lr" and default is None:
-                assert np.isnan(params[option].default)
-            elif option in params:
+        params = inspect.signature(getattr(compiled, fname).py_func).parameters
+        spec = METHODS[method]
+        for option, default in spec.options.items():
+            if default is None:
+                assert np.isnan(params[option].default), (fname, option)
+            else:
                 assert params[option].default == default, (fname, option)
-        assert params["gtol"].default == spec.defaults["gtol"], fname
-        maxiter = spec.defaults["maxiter"]
-        assert params["maxiter"].default == (-1 if maxiter == "200n" else maxiter), fname
+        assert params["gtol"].default == spec.gtol, fname
+        assert params["maxiter"].default == (-1 if spec.maxiter == "200n" else spec.maxiter)
 
 
 def _call_all():
@@ -108,21 +110,19 @@ def test_ten_thousand_problems_in_a_prange_loop():
         assert nfev[i] == ref.nfev
 
 
-@pytest.mark.parametrize("method", ["rmsprop", "nesterov"])
-def test_tuned_first_order_methods(method):
+@pytest.mark.parametrize("method", [m for m in METHODS if METHODS[m].rule is not None])
+def test_every_first_order_solver_takes_minimize_s_steps(method):
+    spec = METHODS[method]
     options = dict(TUNED_OPTIONS[method], maxiter=50_000)
-
-    @numba.njit
-    def run_rmsprop(x0, lr, beta):
-        return compiled.rmsprop(rosen, x0, lr=lr, beta=beta, maxiter=50_000)
-
-    @numba.njit
-    def run_nesterov(x0, lr, momentum):
-        return compiled.nesterov(rosen, x0, lr=lr, momentum=momentum, maxiter=50_000)
-    x0 = np.array(ROSEN.x0)
-    if method == "rmsprop":
-        res = run_rmsprop(x0, options["lr"], options["beta"])
-    else:
-        res = run_nesterov(x0, options["lr"], options.get("momentum", 0.9))
+    values = tuple(float("nan") if options.get(k, v) is None else float(options.get(k, v))
+                   for k, v in spec.options.items())
+    # The options positionally, in the table's order (a star-call would pack
+    # the objective into a tuple, which numba warns about).
+    args = ", ".join(f"values[{i}]" for i in range(len(values)))
+    run = numba.njit(generated("run", "x0, values, maxiter",
+                               f"return solver(rosen, x0, {args}, maxiter)",
+                               {"solver": getattr(compiled, method), "rosen": rosen}))
+    res = run(np.array(ROSEN.x0), values, 50_000)
     ref = fastopt.minimize(rosen, ROSEN.x0, jac=True, method=method, options=options)
+    assert (res.nit, res.nfev, res.njev, res.status) == (ref.nit, ref.nfev, ref.njev, ref.status)
     np.testing.assert_array_equal(res.x, ref.x)

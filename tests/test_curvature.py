@@ -11,13 +11,13 @@ from numba import njit
 from scipy.optimize import OptimizeWarning
 
 import fastopt
-from fastopt import classic
-from fastopt._kernels import bfgs, curvature, lbfgs, newton, wolfe
-from fastopt._kernels._twoloop import direction as cython_direction
-from fastopt.problems import PROBLEMS
+from fastopt._core.vector import slope_and_inf_norm
+from fastopt._minimize.table import CURVATURE
+from fastopt._minimize.kernels import bfgs, lbfgs, newton, wolfe
+from fastopt.testing import classic
+from fastopt.testing.problems import PROBLEMS
 
 ROSEN = PROBLEMS["rosenbrock"]
-CURVATURE = ["bfgs", "l-bfgs", "newton", "newton-cg"]
 
 
 # --- kernels against NumPy transcriptions -----------------------------------
@@ -34,9 +34,7 @@ def _dense_lbfgs(pairs, gamma):
 
 
 @pytest.mark.parametrize("npairs", [0, 3, 7, 12])
-@pytest.mark.parametrize("build", [lbfgs.direction, lbfgs.direction_parallel, cython_direction],
-                         ids=["numba", "numba-threaded", "cython-blas"])
-def test_two_loop_matches_the_dense_recursion(npairs, build):
+def test_two_loop_matches_the_dense_recursion(npairs):
     rng = np.random.default_rng(npairs)
     n, m = 37, 7
     A = rng.standard_normal((n, n))
@@ -53,23 +51,22 @@ def test_two_loop_matches_the_dense_recursion(npairs, build):
     assert count == min(npairs, m)
     g = rng.standard_normal(n)
     d = np.empty(n)
-    slope = build(g, S, Y, rho, np.empty(m), head, count, 0.7, d)
+    slope = lbfgs.direction(g, S, Y, rho, np.empty(m), head, count, 0.7, d)
     expected = -_dense_lbfgs(pairs[-m:], 0.7) @ g if pairs else -0.7 * g
     np.testing.assert_allclose(d, expected, rtol=1e-11, atol=1e-13)
-    if build is not cython_direction:  # the numba builds also return g . d
-        np.testing.assert_allclose(slope, g @ expected, rtol=1e-12)
+    np.testing.assert_allclose(slope, g @ expected, rtol=1e-12)
 
 
 def test_slope_and_inf_norm():
     rng = np.random.default_rng(5)
     g, d = rng.standard_normal(1001), rng.standard_normal(1001)
-    slope, gmax = curvature.slope_and_inf_norm(g, d)
+    slope, gmax = slope_and_inf_norm(g, d)
     np.testing.assert_allclose(slope, g @ d, rtol=1e-12)
     assert gmax == np.abs(g).max()
     g[500] = np.nan
-    assert np.isnan(curvature.slope_and_inf_norm(g, d)[1])
+    assert np.isnan(slope_and_inf_norm(g, d)[1])
     g[500] = -np.inf
-    assert curvature.slope_and_inf_norm(g, d)[1] == np.inf
+    assert slope_and_inf_norm(g, d)[1] == np.inf
 
 
 def test_push_pair_skips_pairs_without_curvature():

@@ -2,17 +2,24 @@
 
 Run on the installed package (not the source tree: importing both copies of
 the numba kernels in one process would compile them twice under one name).
+Every public function and module is found from ``fastopt.__all__``, so a new
+one is covered, and must have examples.
 """
 import doctest
 import importlib
+import inspect
 
 import pytest
 
-MODULES = ["fastopt", "fastopt._minimize", "fastopt._fdiff", "fastopt._show",
-           "fastopt.optimizers", "fastopt.classic", "fastopt.compiled",
-           "fastopt._least_squares", "fastopt._curve_fit", "fastopt._batch", "fastopt._varpro", "fastopt._stochastic", "fastopt.schedules",
-           "fastopt._lyapunov", "fastopt.problems",
-           "fastopt.datasets", "fastopt.datasets.certify"]
+import fastopt
+
+PUBLIC = [getattr(fastopt, name) for name in fastopt.__all__]
+#: Modules holding a public function, and the public modules themselves.
+MODULES = sorted({obj.__module__ for obj in PUBLIC if inspect.isfunction(obj)}
+                 | {f"fastopt.{name}" for name in fastopt.__all__
+                    if inspect.ismodule(getattr(fastopt, name))}
+                 | {"fastopt", "fastopt.testing.problems", "fastopt.testing.classic",
+                    "fastopt.testing.matrices", "fastopt.datasets.certify"})
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -21,3 +28,9 @@ def test_docstring_examples(name):
     failed, attempted = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert attempted > 0, f"{name} has no examples"
     assert failed == 0
+
+
+@pytest.mark.parametrize("fn", [obj for obj in PUBLIC if inspect.isfunction(obj)],
+                         ids=lambda fn: fn.__name__)
+def test_every_public_function_has_examples(fn):
+    assert "Examples\n" in fn.__doc__ and ">>> " in fn.__doc__, fn.__name__

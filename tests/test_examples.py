@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 
 from fastopt import sgd_covariance
-from fastopt.problems import notes_matrix
+from fastopt.testing.problems import notes_matrix
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

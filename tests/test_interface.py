@@ -5,7 +5,7 @@ import pytest
 from scipy.optimize import OptimizeResult, OptimizeWarning
 
 import fastopt
-from fastopt.problems import PROBLEMS
+from fastopt.testing.problems import PROBLEMS
 
 rosen_fg = PROBLEMS["rosenbrock"].fg
 
@@ -322,7 +322,7 @@ def test_a_fresh_gradient_array_is_not_copied():
     # references do not count as holders).
     import weakref
 
-    from fastopt._objective import Objective
+    from fastopt._minimize.objective import Objective
     made = []
 
     def fg(x):

@@ -4,7 +4,7 @@ import pytest
 import scipy.optimize as so
 
 import fastopt
-from fastopt._kernels import trust_lm
+from fastopt._lsq.kernels import trust_lm
 
 
 def _factor(J):
@@ -227,12 +227,13 @@ def test_a_relative_step_lost_to_rounding_is_retried_absolute():
     # x_0 = 1e-24 added to terms of size 1: the relative step 1.5e-32 is lost,
     # the column would come out zero and the fit stall.  The column is
     # differenced again with the absolute step sqrt(eps).
-    from fastopt._kernels import lm
+    from fastopt._core.fdiff import CENTRAL_STEP, FORWARD_STEP, fd_jacobian
+    from fastopt._lsq.problem import Residuals, evaluate
     fun = lambda x: np.array([1.0 + x[0] - x[1], 2.0 + 3.0 * x[0], x[1] - 1.0])
-    problem = fastopt._least_squares._Problem(fun, None, (), {})
+    problem = Residuals(fun, None, (), {}, 2)
     x = np.array([1e-24, 0.5])
-    f = problem.residuals(x, np.zeros(2, dtype=np.int64))
-    for step in (lm.FORWARD_STEP, -lm.CENTRAL_STEP):
+    f = problem.residuals(x)
+    for step in (FORWARD_STEP, -CENTRAL_STEP):
         Jt = np.empty((2, 3))
-        lm.fd_jacobian(problem, x, f, Jt, step, np.zeros(2, dtype=np.int64))
+        fd_jacobian(evaluate, problem, x, f, Jt, step, np.zeros(2, dtype=np.int64))
         np.testing.assert_allclose(Jt, [[1.0, 3.0, 0.0], [-1.0, 0.0, 1.0]], rtol=1e-6)

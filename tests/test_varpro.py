@@ -10,7 +10,7 @@ import scipy.optimize as so
 from scipy.optimize import OptimizeWarning
 
 import fastopt
-from fastopt._varpro import _Projection, varpro
+from fastopt._lsq.varpro import _Projection, varpro
 
 
 # --- models: phi (m, k), dphi (m, k, q) ---------------------------------------

@@ -4,23 +4,26 @@
 >>> sorted(fastopt.METHODS)[:3]
 ['adadelta', 'adagrad', 'adam']
 """
-from ._batch import curve_fit_batch
-from ._curve_fit import curve_fit
-from ._fdiff import approx_fprime, check_grad
-from ._least_squares import least_squares
-from ._lyapunov import gradient_covariance, sgd_covariance, solve_lyapunov
-from ._minimize import minimize
-from ._registry import METHODS
-from ._stochastic import minimize_stochastic
-from ._varpro import varpro
-from ._show import show_options
+from ._core.fdiff import approx_fprime, check_grad
+from ._linalg.lyapunov import solve_lyapunov
+from ._linalg.sgd_covariance import gradient_covariance, sgd_covariance
+from ._lsq.api import least_squares
+from ._lsq.batch import curve_fit_batch
+from ._lsq.curve_fit import curve_fit
+from ._lsq.varpro import varpro
+from ._minimize.api import minimize
+from ._minimize.show import show_options
+from ._minimize.table import METHODS
+from ._stochastic.api import minimize_stochastic
 
 __version__ = "0.1.0"
 
-__all__ = ["minimize", "least_squares", "curve_fit", "curve_fit_batch", "varpro", "minimize_stochastic", "solve_lyapunov", "sgd_covariance", "gradient_covariance", "approx_fprime", "check_grad", "show_options",
-           "METHODS", "optimizers", "compiled", "classic", "datasets", "schedules"]
+__all__ = ["minimize", "least_squares", "curve_fit", "curve_fit_batch", "varpro",
+           "minimize_stochastic", "solve_lyapunov", "sgd_covariance", "gradient_covariance",
+           "approx_fprime", "check_grad", "show_options", "METHODS",
+           "optimizers", "compiled", "classic", "problems", "datasets", "schedules", "testing"]
 
-_LAZY = ("optimizers", "compiled", "classic", "datasets", "schedules")
+_LAZY = ("optimizers", "compiled", "classic", "problems", "datasets", "schedules", "testing")
 
 
 def __getattr__(name):

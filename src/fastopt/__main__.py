@@ -14,11 +14,13 @@ import time
 import numpy as np
 
 import fastopt
-from fastopt._registry import CURVATURE
-from fastopt.problems import PROBLEMS, TUNED_OPTIONS
+from fastopt._core.status import Status
+from fastopt._minimize.table import CURVATURE, FIRST_ORDER
+from fastopt.testing.problems import PROBLEMS, TUNED_OPTIONS
 
-#: Every method with its options: the curvature methods need none.
-RACE = {**{method: {} for method in CURVATURE}, **TUNED_OPTIONS}
+#: Every method of the table with its options: the curvature methods need none.
+RACE = {**{method: {} for method in CURVATURE},
+        **{method: TUNED_OPTIONS[method] for method in FIRST_ORDER}}
 
 
 def _median_time(solve, repeats):
@@ -50,7 +52,7 @@ def race(repeats=3, maxiter=50_000):
             t_py = _median_time(lambda: solve(p.fg), repeats)
             t_jit = _median_time(lambda: solve(p.fg_jit), max(repeats, 5))
             dist = np.linalg.norm(res.x - p.nearest_minimum(res.x))
-            status = "ok" if res.success else {1: "maxiter", 2: "nan", 3: "search"}[res.status]
+            status = "ok" if res.success else Status(res.status).name.lower()
             print(f"{pname:<11} {method:<10} {status:<8} {res.nit:6d} {res.nfev:6d} "
                   f"{dist:9.1e} {_fmt_time(t_py)} {_fmt_time(t_jit)} {t_py / t_jit:7.0f}x")
             rows.append((method, pname, res, t_py, t_jit))
@@ -72,7 +74,7 @@ def main(argv=None):
         table()
         return
     print(f"fastopt {fastopt.__version__}: every method on the notes' test surfaces "
-          f"(first-order options: fastopt.problems.TUNED_OPTIONS)\n")
+          f"(first-order options: fastopt.testing.problems.TUNED_OPTIONS)\n")
     race(repeats=args.repeats)
 
 

@@ -1,8 +1,10 @@
 """Solvers to call from inside numba-compiled code.
 
 Every ``minimize`` method is here as a function a ``@numba.njit`` function can
-call, running the same compiled driver as ``fastopt.minimize`` (same iterates,
-same defaults).  The objective is a numba-compiled ``fg(x) -> (f, g)``: value
+call, running the same compiled loop as ``fastopt.minimize`` (same iterates,
+same defaults): the functions are generated from the table of methods, with
+each method's options as keyword arguments (``fastopt.show_options``), then
+``maxiter`` (``-1``: ``200 * len(x0)`` where that is the default) and ``gtol``.  The objective is a numba-compiled ``fg(x) -> (f, g)``: value
 and gradient, ``x`` and ``g`` 1-D float64 arrays.  Each solver returns a
 ``Result`` named tuple ``(x, fun, jac, nit, nfev, njev, status)``; the run
 succeeded when ``status`` is ``SUCCESS`` or ``FTOL`` (see ``succeeded``).
@@ -42,168 +44,123 @@ Fit 1,000 shifted Rosenbrock problems in parallel:
 >>> bool(ok.all()), bool(np.allclose(x, 1.0, atol=1e-3))
 (True, True)
 """
-from collections import namedtuple
 
 import numpy as np
-from numba import njit
+import numba
+from numba.extending import overload
 
-from ._kernels import steps
-from ._kernels._jit import KERNEL_OPTIONS
-from ._kernels.codes import BFGS, HESS_DENSE, HESS_FD, HESS_PRODUCT, LBFGS, NEWTON, NEWTON_CG
-from ._kernels.curvature_driver import run as _run_curvature
-from ._kernels.curvature_driver import unused_hess, unused_hessp
-from ._kernels.driver import MODE_FG, run_compiled as _run_first_order
-from ._kernels.driver import unused_f, unused_g
-from ._result import Status
+from ._core import codes
+from ._core.jit import UNCACHED, generated
+from ._minimize import curvature, first_order
+from ._minimize.objective import unused_f, unused_g, unused_hess, unused_hessp
+from ._minimize.table import METHODS
 
-__all__ = ["Result", "succeeded", "SUCCESS", "MAXITER", "NONFINITE", "LINESEARCH", "FTOL",
-           "bfgs", "lbfgs", "newton", "newton_cg", "gd", "momentum", "nesterov", "adagrad",
-           "rmsprop", "adadelta", "adam", "adamax", "nadam", "amsgrad"]
+#: What every solver here returns: ``(x, fun, jac, nit, nfev, njev, status)``.
+Result = first_order.Result
 
-#: What every solver here returns.
-Result = namedtuple("Result", ["x", "fun", "jac", "nit", "nfev", "njev", "status"])
-
-SUCCESS = int(Status.SUCCESS)
-MAXITER = int(Status.MAXITER)
-NONFINITE = int(Status.NONFINITE)
-LINESEARCH = int(Status.LINESEARCH)
-FTOL = int(Status.FTOL)
-_FTOL_DEFAULT = 1e7 * np.finfo(np.float64).eps
-# Not cached: each solver is specialised for the user's objective, whose
-# address numba embeds as a constant, which its cache cannot store.
-_OPTIONS = {k: v for k, v in KERNEL_OPTIONS.items() if k != "cache"}
+SUCCESS, MAXITER, NONFINITE, LINESEARCH, FTOL = (
+    codes.SUCCESS, codes.MAXITER, codes.NONFINITE, codes.LINESEARCH, codes.FTOL)
 
 
-@njit(**_OPTIONS)
+@numba.njit(**UNCACHED)
 def succeeded(status):
     """True for the statuses ``fastopt.minimize`` reports as success."""
     return status == SUCCESS or status == FTOL
 
 
-@njit(**_OPTIONS)
-def _curvature(fg, hess, hessp, hess_mode, kind, x0, gtol, ftol, c1, c2, maxls,
-               maxiter, maxcor):
-    if maxiter < 0:
-        maxiter = 200 * x0.size
-    params = np.array([gtol, ftol, c1, c2, float(maxls)])
-    out = _run_curvature(fg, unused_f, unused_g, hess, hessp, MODE_FG, hess_mode,
-                         kind, np.ascontiguousarray(x0), params, maxiter, maxcor)
-    counts = out[4]
-    return Result(out[0], out[1], out[2], out[3], counts[0], counts[1], out[5])
+# --- the cached loops, resolved when a caller is compiled ------------------------
+# Looking the entries up at the caller's compile time (not at import) keeps
+# ``import fastopt.compiled`` from loading every method's loop.
+
+def _first_order(name, fg, x0, lr, hyper, state, maxiter, gtol, line_search):
+    raise TypeError("fastopt.compiled solvers are called from numba-compiled code")
 
 
-@njit(**_OPTIONS)
-def bfgs(fg, x0, gtol=1e-7, maxiter=-1, c1=1e-4, c2=0.9, maxls=20):
-    """BFGS with a strong-Wolfe line search (``minimize(method='bfgs')``).
+@overload(_first_order, jit_options=UNCACHED, prefer_literal=True)
+def _first_order_compiled(name, fg, x0, lr, hyper, state, maxiter, gtol, line_search):
+    run = first_order.entries(METHODS[name.literal_value].rule).run
 
-    ``maxiter=-1`` means ``200 * len(x0)``.
-    """
-    return _curvature(fg, unused_hess, unused_hessp, HESS_FD, BFGS, x0, gtol, 0.0,
-                      c1, c2, maxls, maxiter, 1)
-
-
-@njit(**_OPTIONS)
-def lbfgs(fg, x0, maxcor=10, gtol=1e-5, ftol=_FTOL_DEFAULT, maxiter=15000, c1=1e-4,
-          c2=0.9, maxls=20):
-    """L-BFGS with a strong-Wolfe line search (``minimize(method='l-bfgs')``)."""
-    return _curvature(fg, unused_hess, unused_hessp, HESS_FD, LBFGS, x0, gtol, ftol,
-                      c1, c2, maxls, maxiter, maxcor)
+    def call(name, fg, x0, lr, hyper, state, maxiter, gtol, line_search):
+        return run(fg, unused_f, unused_g, codes.MODE_FG, x0, lr, hyper, state, maxiter, gtol,
+                   line_search)
+    return call
 
 
-@njit(**_OPTIONS)
-def newton(fg, hess, x0, gtol=1e-5, maxiter=-1, c1=1e-4, c2=0.9, maxls=20):
-    """Damped Newton (``minimize(method='newton')``); ``hess(x)`` returns the (n, n) Hessian."""
-    return _curvature(fg, hess, unused_hessp, HESS_DENSE, NEWTON, x0, gtol, 0.0,
-                      c1, c2, maxls, maxiter, 1)
+def _curvature(fg, hess, hessp, hess_mode, direction, x0, options):
+    raise TypeError("fastopt.compiled solvers are called from numba-compiled code")
 
 
-@njit(**_OPTIONS)
-def newton_cg(fg, hessp, x0, gtol=1e-5, maxiter=-1, c1=1e-4, c2=0.9, maxls=20):
-    """Newton-CG (``minimize(method='newton-cg')``); ``hessp(x, p)`` returns ``H(x) p``."""
-    return _curvature(fg, unused_hess, hessp, HESS_PRODUCT, NEWTON_CG, x0, gtol, 0.0,
-                      c1, c2, maxls, maxiter, 1)
+@overload(_curvature, jit_options=UNCACHED)
+def _curvature_compiled(fg, hess, hessp, hess_mode, direction, x0, options):
+    run = curvature.entries()[0]
+
+    def call(fg, hess, hessp, hess_mode, direction, x0, options):
+        r = run(fg, unused_f, unused_g, hess, hessp, codes.MODE_FG, hess_mode, direction, x0,
+                options)
+        return Result(r.x, r.fun, r.jac, r.nit, r.nfev, r.njev, r.status)
+    return call
 
 
-@njit(**_OPTIONS)
-def _first_order(fg, x0, kid, nslots, hyper, maxiter, gtol):
-    line_search = hyper[0] != hyper[0]  # lr = NaN: gd's Armijo search
-    out = _run_first_order(fg, unused_f, unused_g, MODE_FG, kid, np.ascontiguousarray(x0),
-                           nslots, hyper, line_search, maxiter, gtol)
-    return Result(*out)
+# --- one solver per method, generated from the table -----------------------------
+
+#: Second-derivative arguments of the newton methods: name, placeholders, mode.
+_SECOND = {codes.NEWTON: ("hess", "hess, unused_hessp", codes.HESS_DENSE),
+           codes.NEWTON_CG: ("hessp", "unused_hess, hessp", codes.HESS_PRODUCT)}
 
 
-# Kernel ids as plain module constants (numba freezes them; it cannot read a dict).
-_GD = steps.KERNEL_IDS["gd"]
-_MOMENTUM = steps.KERNEL_IDS["momentum"]
-_NESTEROV = steps.KERNEL_IDS["nesterov"]
-_ADAGRAD = steps.KERNEL_IDS["adagrad"]
-_RMSPROP = steps.KERNEL_IDS["rmsprop"]
-_ADADELTA = steps.KERNEL_IDS["adadelta"]
-_ADAM = steps.KERNEL_IDS["adam"]
-_ADAMAX = steps.KERNEL_IDS["adamax"]
-_NADAM = steps.KERNEL_IDS["nadam"]
-_AMSGRAD = steps.KERNEL_IDS["amsgrad"]
+def _public_name(method):
+    return method.replace("l-bfgs", "lbfgs").replace("-", "_")
 
 
-@njit(**_OPTIONS)
-def gd(fg, x0, lr=np.nan, maxiter=10000, gtol=1e-5):
-    """Gradient descent; ``lr=nan`` (default) takes an Armijo line search."""
-    return _first_order(fg, x0, _GD, 0, np.array([lr]), maxiter, gtol)
+def _signature(spec):
+    """The keyword parameters: the method's options (``lr=None`` is NaN:
+    gd's line search), then ``maxiter`` (``-1``: 200 per parameter) and ``gtol``."""
+    options = ", ".join(f"{k}={'np.nan' if v is None else repr(v)}"
+                        for k, v in spec.options.items())
+    maxiter = -1 if spec.maxiter == "200n" else spec.maxiter
+    return options, f"maxiter={maxiter}, gtol={spec.gtol!r}"
 
 
-@njit(**_OPTIONS)
-def momentum(fg, x0, lr=1e-2, momentum=0.9, maxiter=10000, gtol=1e-5):
-    """Heavy-ball momentum (Polyak 1964)."""
-    return _first_order(fg, x0, _MOMENTUM, 1, np.array([lr, momentum]), maxiter, gtol)
+def _solver(spec):
+    options, limits = _signature(spec)
+    namespace = {"np": np, "_first_order": _first_order, "_curvature": _curvature,
+                 "unused_hess": unused_hess, "unused_hessp": unused_hessp,
+                 "Options": curvature.Options}
+    head = "    x = np.ascontiguousarray(x0)\n"
+    head += "    if maxiter < 0:\n        maxiter = 200 * x.size\n" if spec.maxiter == "200n" else ""
+    if spec.rule is not None:
+        rule = spec.rule
+        namespace.update(Hyper=rule.Hyper, State=rule.State)
+        hyper = ", ".join(rule.hyper_names[1:])
+        state = ", ".join("np.zeros(x.size)" for _ in rule.state)
+        body = head + (
+            f"    line_search = lr != lr  # lr = nan: gd's Armijo search\n"
+            f"    return _first_order({spec.name!r}, fg, x, 0.0 if line_search else lr, "
+            f"Hyper({hyper}), State({state}{',' if len(rule.state) == 1 else ''}), maxiter, "
+            f"gtol, line_search)\n")
+        params = f"fg, x0, {options}, {limits}"
+        doc = f"{spec.name}: {spec.update.replace('`', '``')} ({spec.reference})."
+    else:
+        second, placeholders, hess_mode = _SECOND.get(
+            spec.direction, (None, "unused_hess, unused_hessp", codes.HESS_FD))
+        o = dict(spec.options)
+        body = head + (
+            f"    options = Options(float(gtol), {'float(ftol)' if 'ftol' in o else '0.0'}, "
+            f"float(c1), float(c2), int(maxls), int(maxiter), "
+            f"{'int(maxcor)' if 'maxcor' in o else '1'})\n"
+            f"    return _curvature(fg, {placeholders}, {hess_mode}, {spec.direction}, x, "
+            f"options)\n")
+        params = f"fg, {second + ', ' if second else ''}x0, {options}, {limits}"
+        doc = (f"{spec.name} (``minimize(method={spec.name!r})``): {spec.update.replace('`', '``')}"
+               f" ({spec.reference}).")
+    name = _public_name(spec.name)
+    fn = generated(name, params, body, namespace, doc)
+    fn.__module__ = __name__
+    return numba.njit(**UNCACHED)(fn)
 
 
-@njit(**_OPTIONS)
-def nesterov(fg, x0, lr=1e-2, momentum=0.9, maxiter=10000, gtol=1e-5):
-    """Nesterov accelerated gradient (Sutskever et al. 2013 form)."""
-    return _first_order(fg, x0, _NESTEROV, 1, np.array([lr, momentum]), maxiter, gtol)
+for _spec in METHODS.values():
+    globals()[_public_name(_spec.name)] = _solver(_spec)
 
-
-@njit(**_OPTIONS)
-def adagrad(fg, x0, lr=1e-1, eps=1e-8, maxiter=10000, gtol=1e-5):
-    """AdaGrad (Duchi, Hazan and Singer 2011)."""
-    return _first_order(fg, x0, _ADAGRAD, 1, np.array([lr, eps]), maxiter, gtol)
-
-
-@njit(**_OPTIONS)
-def rmsprop(fg, x0, lr=1e-3, beta=0.9, eps=1e-8, maxiter=10000, gtol=1e-5):
-    """RMSProp (Tieleman and Hinton 2012)."""
-    return _first_order(fg, x0, _RMSPROP, 1, np.array([lr, beta, eps]), maxiter, gtol)
-
-
-@njit(**_OPTIONS)
-def adadelta(fg, x0, lr=1.0, rho=0.95, eps=1e-6, maxiter=10000, gtol=1e-5):
-    """AdaDelta (Zeiler 2012)."""
-    return _first_order(fg, x0, _ADADELTA, 2, np.array([lr, rho, eps]), maxiter, gtol)
-
-
-@njit(**_OPTIONS)
-def adam(fg, x0, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, maxiter=10000, gtol=1e-5):
-    """Adam (Kingma and Ba 2015, Algorithm 1)."""
-    hyper = np.array([lr, beta1, beta2, eps])
-    return _first_order(fg, x0, _ADAM, 2, hyper, maxiter, gtol)
-
-
-@njit(**_OPTIONS)
-def adamax(fg, x0, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, maxiter=10000, gtol=1e-5):
-    """AdaMax (Kingma and Ba 2015, Algorithm 2)."""
-    hyper = np.array([lr, beta1, beta2, eps])
-    return _first_order(fg, x0, _ADAMAX, 2, hyper, maxiter, gtol)
-
-
-@njit(**_OPTIONS)
-def nadam(fg, x0, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, maxiter=10000, gtol=1e-5):
-    """Nadam (Dozat 2016)."""
-    hyper = np.array([lr, beta1, beta2, eps])
-    return _first_order(fg, x0, _NADAM, 2, hyper, maxiter, gtol)
-
-
-@njit(**_OPTIONS)
-def amsgrad(fg, x0, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, maxiter=10000, gtol=1e-5):
-    """AMSGrad (Reddi, Kale and Kumar 2018)."""
-    hyper = np.array([lr, beta1, beta2, eps])
-    return _first_order(fg, x0, _AMSGRAD, 3, hyper, maxiter, gtol)
+__all__ = ["Result", "succeeded", "SUCCESS", "MAXITER", "NONFINITE", "LINESEARCH", "FTOL",
+           *(_public_name(m) for m in METHODS)]

@@ -86,7 +86,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ._kernels._jit import kernel
+from ._core.jit import kernel
+from ._core.validate import in_interval, integer, positive
 
 __all__ = ["Schedule", "Constant", "ExponentialDecay", "StepDecay", "InverseTime",
            "RobbinsMonro", "FromCallable", "as_schedule", "learning_rate",
@@ -133,40 +134,6 @@ def fill_learning_rates(kind, params, start, out):
         out[i] = learning_rate(kind, params, start + i)
 
 
-# ---------------------------------------------------------------- input checks
-
-def _real(name, value):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
-
-
-def _positive(name, value):
-    value = _real(name, value)
-    if not value > 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
-    return value
-
-
-def _in_unit_interval(name, value, low, why=""):
-    """``value`` in ``(low, 1]``."""
-    value = _real(name, value)
-    if not low < value <= 1:
-        raise ValueError(f"{name} must be in ({low:g}, 1]{why}, got {value!r}")
-    return value
-
-
-def _integer(name, value, low):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 # ------------------------------------------------------------------- schedules
 
 class Schedule:
@@ -191,7 +158,7 @@ class Schedule:
 
     def __call__(self, k):
         """``gamma_k``, the learning rate of update ``k`` (``k = 0`` first)."""
-        return self._rate(_integer("k", k, 0))
+        return self._rate(integer("k", k, 0))
 
     def values(self, start, count):
         """``gamma_k`` for ``k = start, ..., start + count - 1`` (float64 array).
@@ -199,8 +166,8 @@ class Schedule:
         Built-in schedules are evaluated by the compiled ``learning_rate``,
         so these are exactly the rates a compiled loop computes.
         """
-        start = _integer("start", start, 0)
-        out = np.empty(_integer("count", count, 0))
+        start = integer("start", start, 0)
+        out = np.empty(integer("count", count, 0))
         fill_learning_rates(self.kind, self.params, start, out)
         return out
 
@@ -231,7 +198,7 @@ class Constant(Schedule):
     robbins_monro: ClassVar[bool] = False
 
     def __post_init__(self):
-        object.__setattr__(self, "lr", _positive("lr", self.lr))
+        object.__setattr__(self, "lr", positive("lr", self.lr))
 
     def _param_tuple(self):
         return (self.lr,)
@@ -272,8 +239,8 @@ class ExponentialDecay(Schedule):
     robbins_monro: ClassVar[bool] = False
 
     def __post_init__(self):
-        object.__setattr__(self, "lr0", _positive("lr0", self.lr0))
-        object.__setattr__(self, "rate", _in_unit_interval("rate", self.rate, 0))
+        object.__setattr__(self, "lr0", positive("lr0", self.lr0))
+        object.__setattr__(self, "rate", in_interval("rate", self.rate, 0, 1.0, high_in=True))
 
     def _param_tuple(self):
         return (self.lr0, self.rate)
@@ -318,9 +285,10 @@ class StepDecay(Schedule):
     robbins_monro: ClassVar[bool] = False
 
     def __post_init__(self):
-        object.__setattr__(self, "lr0", _positive("lr0", self.lr0))
-        object.__setattr__(self, "factor", _in_unit_interval("factor", self.factor, 0))
-        object.__setattr__(self, "every", _integer("every", self.every, 1))
+        object.__setattr__(self, "lr0", positive("lr0", self.lr0))
+        object.__setattr__(self, "factor",
+                           in_interval("factor", self.factor, 0, 1.0, high_in=True))
+        object.__setattr__(self, "every", integer("every", self.every, 1))
 
     def _param_tuple(self):
         return (self.lr0, self.factor, float(self.every))
@@ -375,10 +343,11 @@ class InverseTime(Schedule):
     kind: ClassVar[int] = INVERSE_TIME
 
     def __post_init__(self):
-        object.__setattr__(self, "lr0", _positive("lr0", self.lr0))
-        object.__setattr__(self, "k0", _positive("k0", self.k0))
-        object.__setattr__(self, "alpha", _in_unit_interval(
-            "alpha", self.alpha, 0, " (only (0.5, 1] satisfies Robbins-Monro)"))
+        object.__setattr__(self, "lr0", positive("lr0", self.lr0))
+        object.__setattr__(self, "k0", positive("k0", self.k0))
+        object.__setattr__(self, "alpha", in_interval(
+            "alpha", self.alpha, 0, 1.0, high_in=True,
+            why=" (only (0.5, 1] satisfies Robbins-Monro)"))
 
     @property
     def robbins_monro(self):
@@ -423,7 +392,7 @@ class RobbinsMonro(Schedule):
     robbins_monro: ClassVar[bool] = True
 
     def __post_init__(self):
-        object.__setattr__(self, "lr0", _positive("lr0", self.lr0))
+        object.__setattr__(self, "lr0", positive("lr0", self.lr0))
 
     def _param_tuple(self):
         return (self.lr0,)
@@ -488,8 +457,8 @@ class FromCallable(Schedule):
 
     def values(self, start, count):
         """``fun(k)`` for ``k = start, ..., start + count - 1``, each checked."""
-        start = _integer("start", start, 0)
-        count = _integer("count", count, 0)
+        start = integer("start", start, 0)
+        count = integer("count", count, 0)
         return np.array([self._rate(k) for k in range(start, start + count)],
                         dtype=np.float64).reshape(count)
 

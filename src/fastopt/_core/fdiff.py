@@ -1,0 +1,252 @@
+"""Finite differences: the step rules, and gradients, Jacobians and Hessians.
+
+Two step rules, each the standard for its use:
+
+* gradients of a scalar function (``minimize``'s ``jac='2-point'``/``'3-point'``,
+  Newton's differenced Hessians, ``approx_fprime``): ``h_j = r sign(x_j)
+  max(1, |x_j|)`` with ``r = sqrt(eps)`` forward and ``eps**(1/3)`` central,
+  rounded so that ``x_j + h_j`` is exact (scipy's ``approx_derivative`` rule);
+* Jacobians of residuals (``least_squares``, ``varpro``): MINPACK's
+  ``fdjac2`` rule ``h_j = r |x_j|`` (``r`` when ``x_j = 0``), relative to
+  each parameter, so a fit whose parameters are tiny is not swamped.
+
+The loops are twins (``twin.py``): the function to difference is passed in
+(a Python callable, or a compiled function value or boundary function in
+compiled code), so one source serves the Python and the compiled drivers.
+Every point handed to a user's function is a fresh array (the function may
+keep a reference to its argument).
+"""
+import numpy as np
+
+from .twin import twin
+from .validate import real_scalar, start_vector
+
+EPS = np.finfo(np.float64).eps
+#: Relative steps: each balances truncation against rounding for its order.
+FORWARD_STEP = EPS ** 0.5
+CENTRAL_STEP = EPS ** (1.0 / 3.0)
+SCHEMES = ("2-point", "3-point")
+
+
+@twin
+def gradient_step(xi, rel):
+    """The gradient rule's step at ``xi`` for relative step ``rel``."""
+    h = rel * (1.0 if xi >= 0.0 else -1.0) * max(1.0, abs(xi))
+    return (xi + h) - xi
+
+
+@twin
+def jacobian_step(xj, rel):
+    """MINPACK's step at ``xj`` for relative step ``rel``."""
+    h = rel * abs(xj)
+    return h if h != 0.0 else rel
+
+
+@twin
+def fd_gradient(value, x, f0, central, out, h):
+    """Forward or central differences of the scalar ``value`` at ``x``, into ``out``.
+
+    ``f0 = value(x)`` (reused by forward differences); ``h`` holds the
+    steps, rounded so that ``x + h`` is exact, or is empty for the gradient
+    rule.  Returns the number of calls of ``value``.
+    """
+    rel = CENTRAL_STEP if central else FORWARD_STEP
+    for i in range(x.size):
+        hi = h[i] if h.size else gradient_step(x[i], rel)
+        xp = x.copy()
+        xp[i] = x[i] + hi
+        fp = value(xp)
+        if central:
+            xm = x.copy()
+            xm[i] = x[i] - hi
+            out[i] = (fp - value(xm)) / (2.0 * hi)
+        else:
+            out[i] = (fp - f0) / hi
+    return (2 if central else 1) * x.size
+
+
+@twin
+def _zero(v):
+    for i in range(v.size):
+        if v[i] != 0.0:
+            return False
+    return True
+
+
+@twin
+def fd_jacobian(evaluate, problem, x, f, Jt, step, counts):
+    """The transposed Jacobian ``Jt`` (n, m) of the residuals at ``x``.
+
+    ``evaluate(problem, x, counts)`` returns the residuals (``f`` at ``x``).
+    Forward when ``step > 0``: ``Jt[j] = (f(x + h_j e_j) - f) / h_j``,
+    ``h_j = jacobian_step(x_j, step)``; central when ``step < 0``:
+    ``(f(x + h_j e_j) - f(x - h_j e_j)) / (2 h_j)`` with ``|step|``, two
+    evaluations per column and an error of order ``h^2`` instead of ``h``.
+
+    One departure from MINPACK: a column that comes out exactly zero with
+    ``0 < |x_j| < sqrt(eps)`` is differenced again with the absolute step
+    ``|step|``.  A relative step on a parameter far smaller than the terms
+    it is added to is lost to rounding entirely, and a zero column would
+    stall the fit there.  (Larger ``|x_j|`` move terms of size 1 visibly; a
+    column that is zero there is zero, and costs no extra evaluation.)
+    """
+    central = step < 0.0
+    step = abs(step)
+    xp = x.copy()
+    xm = x.copy()
+    for j in range(x.size):
+        h = jacobian_step(x[j], step)
+        while True:
+            xp[j] = x[j] + h
+            if central:
+                xm[j] = x[j] - h
+                fp = evaluate(problem, xp, counts)
+                fm = evaluate(problem, xm, counts)
+                h2 = xp[j] - xm[j]
+                for i in range(f.size):
+                    Jt[j, i] = (fp[i] - fm[i]) / h2
+            else:
+                fp = evaluate(problem, xp, counts)
+                h_taken = xp[j] - x[j]  # the step actually taken, after rounding
+                for i in range(f.size):
+                    Jt[j, i] = (fp[i] - f[i]) / h_taken
+            xp[j] = x[j]
+            xm[j] = x[j]
+            if h >= step or abs(x[j]) >= FORWARD_STEP or not _zero(Jt[j]):
+                break
+            h = step
+
+
+@twin
+def fd_hessian(evaluate, obj, x, g, H, counts):
+    """Forward differences of the gradient into ``H`` (n, n), symmetrised.
+
+    ``evaluate(obj, x, counts)`` returns ``(f, g)``; ``g`` is the gradient at ``x``.
+    """
+    xp = x.copy()
+    for j in range(x.size):
+        xp[j] = x[j] + gradient_step(x[j], FORWARD_STEP)
+        h = xp[j] - x[j]
+        _, gp = evaluate(obj, xp, counts)
+        H[:, j] = (gp - g) / h
+        xp[j] = x[j]
+    H[:, :] = 0.5 * (H + H.T)
+
+
+@twin
+def fd_hessp(evaluate, obj, x, g, p, counts):
+    """``(g(x + h p) - g(x)) / h``, the Hessian at ``x`` times ``p``.
+
+    ``h`` moves no coordinate by more than ``sqrt(eps) max(1, |x_i|)``, the
+    step ``fd_hessian`` takes along each axis: a step scaled by the norms of
+    ``x`` and ``p`` alone is far too long for the small coordinates of a
+    badly scaled problem (MGH's Meyer).
+    """
+    ratio = 0.0
+    for i in range(x.size):
+        ratio = max(ratio, abs(p[i]) / max(1.0, abs(x[i])))
+    h = FORWARD_STEP / ratio
+    _, gp = evaluate(obj, x + h * p, counts)
+    return (gp - g) / h
+
+
+# --- public: approx_fprime, check_grad -----------------------------------------
+
+def _scalar_fun(f, args):
+    def value(x):
+        return real_scalar(f(x, *args), "f")
+    return value
+
+
+_NO_STEPS = np.empty(0)
+
+
+def approx_fprime(xk, f, epsilon=None, *args, method="2-point"):
+    """Finite-difference approximation of the gradient of a scalar function.
+
+    Parameters
+    ----------
+    xk : array_like, shape (n,)
+        Point at which to differentiate.
+    f : callable
+        ``f(x, *args) -> float``.
+    epsilon : float or array_like, optional
+        Absolute step(s), as in ``scipy.optimize.approx_fprime``.  The default
+        (None) uses relative steps ``r * max(1, |x_j|)`` (see module notes),
+        which stay accurate for parameters of any magnitude.
+    *args
+        Extra arguments passed to ``f``.
+    method : {'2-point', '3-point'}
+        Forward or central differences (keyword only).
+
+    Returns
+    -------
+    ndarray, shape (n,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastopt import approx_fprime
+    >>> g = approx_fprime(np.array([1.0, 2.0]), lambda x: x[0] ** 2 + 3 * x[1])
+    >>> np.allclose(g, [2.0, 3.0], rtol=1e-6)
+    True
+    """
+    if not callable(f):
+        raise TypeError("f must be callable")
+    if method not in SCHEMES:
+        raise ValueError(f"method must be '2-point' or '3-point', got {method!r}")
+    x = start_vector("xk", xk)
+    if epsilon is None:
+        h = _NO_STEPS  # the gradient rule
+    else:
+        h = np.broadcast_to(np.asarray(epsilon, dtype=np.float64), x.shape).copy()
+        if np.any(h == 0) or not np.all(np.isfinite(h)):
+            raise ValueError("epsilon must be finite and non-zero")
+        h = (x + h) - x  # the step actually taken, so the quotient uses it
+        if np.any(h == 0):
+            raise ValueError("epsilon is too small to change x")
+    value = _scalar_fun(f, args)
+    out = np.empty_like(x)
+    fd_gradient(value, x, value(x), method == "3-point", out, h)
+    return out
+
+
+def check_grad(func, grad, x0, *args, epsilon=None, method="3-point"):
+    """Euclidean norm of the difference between ``grad`` and finite differences.
+
+    Same call as ``scipy.optimize.check_grad``, but central differences with
+    relative steps by default, so the result is near ``1e-10 * |grad|`` for a
+    correct gradient instead of ``1e-7``.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(x, *args) -> float``.
+    grad : callable
+        ``grad(x, *args) -> array of shape (n,)``.
+    x0 : array_like, shape (n,)
+    *args
+        Extra arguments for both.
+    epsilon : float, optional
+        Absolute step; default relative steps.
+    method : {'3-point', '2-point'}
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastopt import check_grad
+    >>> f = lambda x: np.sum(np.sin(x))
+    >>> check_grad(f, np.cos, np.array([0.5, 1.5])) < 1e-8
+    True
+    """
+    if not callable(grad):
+        raise TypeError("grad must be callable")
+    x = start_vector("x0", x0)
+    g = np.asarray(grad(x, *args), dtype=np.float64)
+    if g.shape != x.shape:
+        raise ValueError(f"grad returned shape {g.shape}, expected {x.shape}")
+    return float(np.linalg.norm(g - approx_fprime(x, func, epsilon, *args, method=method)))

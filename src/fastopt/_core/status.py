@@ -1,0 +1,84 @@
+"""Every termination status of fastopt: one enum per family, one message each.
+
+The values are ``codes``' plain integers (what the compiled loops return);
+each family's enum, its messages and its success rule live here and nowhere
+else.  The conventions are scipy's: ``minimize`` reports 0 as success,
+``least_squares`` every positive status.
+"""
+import enum
+
+from . import codes
+
+
+class Status(enum.IntEnum):
+    """Why a ``minimize`` run stopped; ``success`` for ``SUCCESS`` and ``FTOL``."""
+
+    SUCCESS = codes.SUCCESS
+    MAXITER = codes.MAXITER
+    NONFINITE = codes.NONFINITE
+    LINESEARCH = codes.LINESEARCH
+    FTOL = codes.FTOL
+    CALLBACK = codes.CALLBACK
+
+
+class LsqStatus(enum.IntEnum):
+    """Why a ``least_squares`` fit stopped (scipy's codes, plus NaN/inf and
+    Gauss-Newton's failed line search); ``success`` when positive."""
+
+    MAXFEV = codes.LSQ_MAXFEV
+    GTOL = codes.LSQ_GTOL
+    FTOL = codes.LSQ_FTOL
+    XTOL = codes.LSQ_XTOL
+    FTOL_XTOL = codes.LSQ_FTOL_XTOL
+    NONFINITE = codes.LSQ_NONFINITE
+    NO_DECREASE = codes.LSQ_NO_DECREASE
+
+
+class StochasticStatus(enum.IntEnum):
+    """Why a ``minimize_stochastic`` run stopped; ``success`` for ``DONE``."""
+
+    DONE = codes.SUCCESS
+    NONFINITE = codes.NONFINITE
+    CALLBACK = codes.CALLBACK
+
+
+# One message per status.  Separate tables per family: members of different
+# IntEnums with equal values are equal keys.
+MESSAGES = {
+    Status.SUCCESS: "Optimization terminated successfully (gradient norm <= gtol).",
+    Status.MAXITER: "Maximum number of iterations has been exceeded.",
+    Status.NONFINITE: "NaN or inf in the objective or gradient; "
+                      "x is the last iterate where both were finite.",
+    Status.LINESEARCH: "Line search failed: no acceptable step along the search direction.",
+    Status.FTOL: "Optimization terminated successfully (relative reduction of f <= ftol).",
+    Status.CALLBACK: "`callback` raised `StopIteration`.",
+}
+LSQ_MESSAGES = {
+    LsqStatus.MAXFEV: "The maximum number of function evaluations is exceeded.",
+    LsqStatus.GTOL: "`gtol` termination condition is satisfied.",
+    LsqStatus.FTOL: "`ftol` termination condition is satisfied.",
+    LsqStatus.XTOL: "`xtol` termination condition is satisfied.",
+    LsqStatus.FTOL_XTOL: "Both `ftol` and `xtol` termination conditions are satisfied.",
+    LsqStatus.NONFINITE: "NaN or inf in the residuals or the Jacobian; x is the last "
+                         "point where both were finite.",
+    LsqStatus.NO_DECREASE: "The line search found no decrease of the sum of squares "
+                           "along the Gauss-Newton direction.",
+}
+STOCHASTIC_MESSAGES = {
+    StochasticStatus.DONE: "All epochs done.",
+    StochasticStatus.NONFINITE: "NaN or inf in the loss or gradient; x is the last "
+                                "iterate where both were finite.",
+    StochasticStatus.CALLBACK: "`callback` raised `StopIteration`.",
+}
+
+
+def _outcomes(messages, succeeded):
+    # Keyed by plain int: building a result runs on every call, where
+    # microseconds count.
+    return {int(s): (succeeded(s), m) for s, m in messages.items()}
+
+
+#: status code -> (success, message), per family.
+MINIMIZE = _outcomes(MESSAGES, lambda s: s in (Status.SUCCESS, Status.FTOL))
+LEAST_SQUARES = _outcomes(LSQ_MESSAGES, lambda s: s > 0)
+STOCHASTIC = _outcomes(STOCHASTIC_MESSAGES, lambda s: s == StochasticStatus.DONE)

@@ -1,0 +1,166 @@
+"""``fastopt.least_squares``: scipy.optimize.least_squares's interface, MINPACK's method."""
+import numpy as np
+from scipy.optimize import OptimizeResult
+
+from .._core import validate
+from .._core.fdiff import CENTRAL_STEP, FORWARD_STEP
+from .._core.status import LEAST_SQUARES
+from .lm import Settings
+from .problem import Residuals
+from .table import METHODS
+
+#: ``jac`` strings -> ``fd_step`` (negative: central differences).
+FD_STEPS = {"2-point": FORWARD_STEP, "3-point": -CENTRAL_STEP}
+#: MINPACK's initial trust radius, as a multiple of ``||D x0||``.
+FACTOR = 100.0
+
+
+def settings(ftol, xtol, gtol, fd_step):
+    """The loops' ``Settings``, tolerances checked."""
+    return Settings(validate.tolerance("ftol", ftol), validate.tolerance("xtol", xtol),
+                    validate.tolerance("gtol", gtol), FACTOR, fd_step)
+
+
+def default_max_nfev(n, analytic):
+    """``500 n`` with a ``jac`` function, ``500 n (n + 1)`` with finite differences."""
+    return 500 * n if analytic else 500 * n * (n + 1)
+
+
+def _scaling(x_scale, n):
+    """``x_scale`` -> fixed ``D = 1 / x_scale``, or an empty array for 'jac'."""
+    if isinstance(x_scale, str):
+        if x_scale != "jac":
+            raise ValueError(f"x_scale must be 'jac' or positive numbers, got {x_scale!r}")
+        return np.empty(0)
+    scale = np.broadcast_to(np.asarray(x_scale, dtype=np.float64), (n,))
+    if not (np.isfinite(scale).all() and (scale > 0).all()):
+        raise ValueError("x_scale must be 'jac' or positive finite numbers")
+    return 1.0 / scale
+
+
+def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gtol=1e-8,
+                  x_scale="jac", max_nfev=None, args=(), kwargs=None, *, refine=True):
+    """Solve a nonlinear least-squares problem: minimise ``0.5 * sum(fun(x)**2)``.
+
+    scipy.optimize.least_squares's interface, with More's Levenberg-Marquardt
+    method as in MINPACK's ``lmder``/``lmdif`` (More 1978): QR with column
+    pivoting, the damping found by a safeguarded secant iteration on
+    ``||D p|| = delta``, the trust radius updated from the ratio of actual to
+    predicted reduction.  It copes with rank-deficient Jacobians.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args, **kwargs) -> residuals``, a 1-D array of length
+        ``m >= n``.
+    x0 : array_like, shape (n,)
+        Starting point, finite.
+    jac : '2-point', '3-point' or callable, optional
+        ``jac(x, *args, **kwargs) -> (m, n)`` array, or finite differences
+        with steps relative to each parameter: forward with MINPACK's
+        ``sqrt(eps) |x_j|`` (``sqrt(eps)`` when ``x_j = 0``), or central with
+        ``eps**(1/3) |x_j|``.  scipy's absolute step for ``|x_j| < 1`` spoils
+        fits whose parameters are tiny.
+    method : {methods}
+        ``'lm'`` (default): the trust-region method above, the one to use.
+        The others are the textbook methods, for teaching and comparison
+        (``_lsq/textbook.py``): Gauss-Newton with a backtracking line
+        search; Levenberg's ``(J^T J + lam I) p = -J^T f`` and Marquardt's
+        ``(J^T J + lam diag(J^T J)) p = -J^T f``, ``lam`` divided by 10 after
+        a step that lowers the sum of squares, multiplied by 10 (and the step
+        refused) otherwise.  They stop on scipy's 'trf' tests: ``ftol`` on
+        the relative decrease of the sum of squares, ``xtol`` on the step
+        (``||p|| <= xtol (xtol + ||x||)``), ``gtol`` on ``max |J^T f|``;
+        ``x_scale`` and ``refine`` apply to ``'lm'`` only.
+    ftol, xtol, gtol : float, optional
+        MINPACK's tests: relative reduction of the sum of squares (actual
+        and predicted) below ``ftol``; trust radius below ``xtol ||D x||``;
+        largest cosine between ``f`` and a column of ``J`` below ``gtol``.
+    x_scale : 'jac' or array_like, optional
+        ``'jac'`` (default, MINPACK's mode 1 and what scipy's ``curve_fit``
+        uses): ``D`` is the running maximum of the Jacobian's column norms.
+        Numbers fix ``D = 1 / x_scale`` (scipy's ``least_squares`` default is
+        ``x_scale=1.0``).  With ``'jac'``, a fit that stops with a column of
+        ``J`` at zero (a parameter no longer moving the model, as when an
+        early long step lands where the model saturates) is retried from
+        ``x0`` with ``D = 1``, and the better fit returned.
+    max_nfev : int, optional
+        Default ``500 n`` with a ``jac`` function, ``500 n (n + 1)`` with
+        finite differences (whose evaluations count); scipy's ``100`` stops
+        slow but steady fits such as NIST's Bennett5 short of the answer.
+    args, kwargs : optional
+        Extra arguments of ``fun`` and ``jac``.
+    refine : bool, optional
+        With a finite-difference ``jac``, after the tolerances are met, run
+        the same iteration on with central differences and tolerances at
+        machine precision (at most ``30 (2 n + 1)`` more evaluations), then
+        Gauss-Newton steps while they contract (at most three).  The error
+        of a forward-difference Jacobian and the loose default tolerances
+        otherwise leave a fit digits short of the least-squares solution on
+        hard problems (NIST StRD; scipy's MINPACK with tight tolerances
+        stops ~1e-9 short even with an exact Jacobian on a plain
+        exponential).  The status and message are those of the first stage.
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        ``x, cost, fun, jac, grad, optimality, active_mask, nfev, njev,
+        status, message, success``, as in scipy.  ``status``: 1 gtol,
+        2 ftol, 3 xtol, 4 ftol and xtol (successes); 0 ``max_nfev``;
+        -2 NaN or inf met (``x`` is then the last finite point); -3 no
+        decrease along the Gauss-Newton direction (``'gauss-newton'``).
+
+    Examples
+    --------
+    Fit ``y = a exp(-b t)`` to exact data:
+
+    >>> import numpy as np
+    >>> import fastopt
+    >>> t = np.linspace(0.0, 4.0, 20)
+    >>> y = 3.0 * np.exp(-1.5 * t)
+    >>> res = fastopt.least_squares(lambda p: p[0] * np.exp(-p[1] * t) - y, [1.0, 1.0])
+    >>> res.success, np.allclose(res.x, [3.0, 1.5])
+    (True, True)
+    """
+    validate.function("fun", fun)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {tuple(METHODS)}, got {method!r}")
+    spec = METHODS[method]
+    x = validate.start_vector("x0", x0)
+    n = x.size
+    if not isinstance(args, tuple):
+        args = (args,)
+    kwargs = {} if kwargs is None else dict(kwargs)
+    if callable(jac):
+        fd_step = 0.0  # no differences
+    elif isinstance(jac, str) and jac in FD_STEPS:
+        fd_step, jac = FD_STEPS[jac], None
+    else:
+        raise ValueError(f"jac must be '2-point', '3-point' or a callable, got {jac!r}")
+    params = settings(ftol, xtol, gtol, fd_step)
+    if max_nfev is None:
+        max_nfev = default_max_nfev(n, jac is not None)
+    max_nfev = validate.integer("max_nfev", max_nfev, 1)
+    diag = _scaling(x_scale, n)
+    problem = Residuals(fun, jac, args, kwargs, n)
+    f0 = problem.residuals(x)
+    if f0.size < n and spec.needs_m_ge_n:
+        raise ValueError(f"method {method!r} needs at least as many residuals as parameters "
+                         f"(m >= n), got m = {f0.size}, n = {n}")
+    fit = spec.fit(problem, x, f0, diag, params, max_nfev, bool(refine))
+    J = np.ascontiguousarray(fit.Jt.T)
+    f = fit.f
+    with np.errstate(over="ignore", invalid="ignore"):  # a failed fit may hold huge values
+        grad = J.T @ f
+        cost = 0.5 * float(f @ f)
+    status = int(fit.status)
+    success, message = LEAST_SQUARES[status]
+    return OptimizeResult(
+        x=fit.x, cost=cost, fun=f, jac=J, grad=grad,
+        optimality=float(np.abs(grad).max()), active_mask=np.zeros(n, dtype=int),
+        nfev=int(fit.counts[0]), njev=int(fit.counts[1]), nit=int(fit.nit), status=status,
+        message=message, success=success)
+
+
+least_squares.__doc__ = least_squares.__doc__.replace(
+    "{methods}", "{" + ", ".join(repr(m) for m in METHODS) + "}")

@@ -1,0 +1,265 @@
+"""``fastopt.curve_fit``: scipy.optimize.curve_fit's interface on ``least_squares``."""
+import inspect
+import warnings
+
+import numpy as np
+from scipy.linalg import cholesky, solve_triangular
+from scipy.optimize import OptimizeWarning
+
+from numba.extending import is_jitted
+
+from .._core import validate
+from .._core.fdiff import FORWARD_STEP
+from .._core.status import LEAST_SQUARES
+from .api import default_max_nfev, least_squares, settings
+from .kernels.covariance import covariance, rank_tolerance
+from .models import star_model_addresses
+
+#: Options of ``least_squares`` that ``curve_fit`` passes on (``maxfev`` is
+#: scipy's leastsq name for ``max_nfev``).
+_SOLVER_OPTIONS = {"ftol", "xtol", "gtol", "x_scale", "max_nfev", "refine"}
+
+
+def _data(values, name, check_finite):
+    array = np.asarray(values, dtype=np.float64)
+    if check_finite and not np.isfinite(array).all():
+        raise ValueError(f"{name} must not contain NaN or inf (check_finite=True)")
+    return array
+
+
+def _parameter_count(f, p0):
+    if p0 is not None:
+        p0 = np.atleast_1d(np.asarray(p0, dtype=np.float64))
+        if p0.ndim != 1:
+            raise ValueError(f"p0 must be 1-D, got shape {p0.shape}")
+        return p0
+    try:
+        parameters = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        raise ValueError("p0 is needed: the number of parameters of f cannot be "
+                         "read from its signature") from None
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters) \
+            or len(parameters) < 2:
+        raise ValueError("p0 is needed: f takes *args, or has no parameter after x")
+    return np.ones(len(parameters) - 1)
+
+
+def _weighting(sigma, m):
+    """``w(r)``: residuals divided by ``sigma`` (1-D) or whitened by the
+    Cholesky factor of the covariance ``sigma`` (2-D)."""
+    if sigma is None:
+        return lambda r: r
+    sigma = np.asarray(sigma, dtype=np.float64)
+    if sigma.shape == (m,):
+        if not (sigma > 0).all():
+            raise ValueError("sigma must be positive")
+        inverse = 1.0 / sigma
+        return lambda r: r * inverse if r.ndim == 1 else r * inverse[:, None]
+    if sigma.shape == (m, m):
+        try:
+            factor = cholesky(sigma, lower=True)
+        except np.linalg.LinAlgError:
+            raise ValueError("sigma, as a covariance matrix, must be positive definite") from None
+        return lambda r: solve_triangular(factor, r, lower=True, check_finite=False)
+    raise ValueError(f"sigma must have shape ({m},) or ({m}, {m}), got {sigma.shape}")
+
+
+_fit_one = None
+#: The solver's settings at the default tolerances.
+_DEFAULT_SETTINGS = settings(1e-8, 1e-8, 1e-8, FORWARD_STEP)
+
+
+def _loop_vector(a):
+    """``a`` as the compiled loop takes vectors: float64, C-contiguous,
+    writeable (a copy only when it is not already)."""
+    flags = a.flags
+    if a.dtype == np.float64 and flags.c_contiguous and flags.writeable:
+        return a
+    return np.array(a, dtype=np.float64, order="C")
+
+
+def _compilable(f, xdata, sigma, m, kwargs):
+    """Whether the fit can run compiled: a numba model of 1-D float64 ``xdata``,
+    no ``sigma`` or a 1-D one, and no ``x_scale``."""
+    return (is_jitted(f) and isinstance(xdata, np.ndarray) and xdata.ndim == 1
+            and (sigma is None or np.ndim(sigma) == 1) and "x_scale" not in kwargs)
+
+
+def _fit_compiled(f, xdata, ydata, p0, sigma, absolute_sigma, kwargs):
+    """``curve_fit`` for a numba-compiled ``f``: the same fit as the Python
+    path (``lm.fit``, one source), in one compiled call.  None if ``f`` does
+    not compile for 1-D float64 arrays and float parameters."""
+    global _fit_one
+    if _fit_one is None:  # loading the compiled loop reads a large cache entry
+        from .fits import fit_one as _fit_one
+    n, m = p0.size, ydata.size
+    model_at = star_model_addresses(f, n)
+    if model_at is None:
+        return None
+    p0 = validate.start_vector("p0", p0)  # the checks least_squares makes on the Python path
+    if m < n:
+        raise ValueError(f"method 'lm' needs at least as many residuals as parameters "
+                         f"(m >= n), got m = {m}, n = {n}")
+    weights = np.ones(m) if sigma is None else \
+        _weighting(sigma, m)(np.ones(m))  # sigma checked as on the Python path
+    max_nfev = kwargs.get("max_nfev")
+    max_nfev = validate.integer("max_nfev", default_max_nfev(n, False) if max_nfev is None
+                                else max_nfev, 1)
+    tolerances = (kwargs.get("ftol", 1e-8), kwargs.get("xtol", 1e-8), kwargs.get("gtol", 1e-8))
+    params = _DEFAULT_SETTINGS if tolerances == (1e-8, 1e-8, 1e-8) else \
+        settings(*tolerances, FORWARD_STEP)
+    popt, pcov = np.empty(n), np.empty((n, n))
+    status, _, _, singular = _fit_one(model_at, _loop_vector(xdata), _loop_vector(ydata),
+                                      _loop_vector(weights), p0, params, max_nfev,
+                                      bool(kwargs.get("refine", True)),
+                                      bool(absolute_sigma), rank_tolerance(m, n, False),
+                                      popt, pcov)
+    if status <= 0:
+        raise RuntimeError("Optimal parameters not found: " + LEAST_SQUARES[status][1])
+    if singular:
+        warnings.warn("Covariance of the parameters could not be estimated",
+                      OptimizeWarning, stacklevel=3)
+    return popt, pcov
+
+
+def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_finite=True,
+              method="lm", jac=None, *, full_output=False, nan_policy=None, **kwargs):
+    """Fit ``f(x, *p)`` to data by nonlinear least squares.
+
+    scipy.optimize.curve_fit's signature and returns, on
+    ``fastopt.least_squares`` (MINPACK's Levenberg-Marquardt, with a finite-
+    difference fit refined to the least-squares solution's last digits).
+
+    A numba-compiled ``f`` (``@numba.njit``) with 1-D ``xdata`` runs the
+    whole fit as one compiled call, with no Python per evaluation: the same
+    fit (one source), several times faster.  It takes this path unless
+    ``jac``, a 2-D ``sigma``, ``x_scale`` or ``full_output`` is given, or
+    ``f`` does not return a float64 array for float parameters.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(xdata, *params) -> model values``, shape of ``ydata``.
+    xdata : array_like or object
+        The independent variable, passed to ``f`` unchanged (as a float64
+        array when it is a list, tuple or array).
+    ydata : array_like, shape (m,)
+        The data.
+    p0 : array_like, optional
+        Starting parameters; default all ones, as many as ``f`` takes after x.
+    sigma : array_like, shape (m,) or (m, m), optional
+        Standard deviations of ``ydata`` (residuals divided by them), or their
+        covariance matrix (residuals whitened by its Cholesky factor).
+    absolute_sigma : bool, optional
+        True: ``pcov`` from ``sigma`` as given.  False (default): scaled by
+        the reduced chi-square ``sum(r^2) / (m - n)``.
+    check_finite : bool, optional
+        Raise ``ValueError`` on NaN or inf in the data (default), unless
+        ``nan_policy='omit'``.
+    method : 'lm'
+    jac : callable, '2-point' or '3-point', optional
+        ``jac(xdata, *params) -> (m, n)``; default finite differences.
+    full_output : bool, optional
+        Also return ``infodict`` (``nfev``, ``fvec``, ``fjac``), ``mesg``, ``ier``.
+    nan_policy : None, 'raise' or 'omit', optional
+        ``'omit'`` drops the points where ``xdata`` or ``ydata`` is NaN
+        (1-D data only); ``'raise'`` raises on them; None follows
+        ``check_finite``.
+    **kwargs
+        ``ftol, xtol, gtol, x_scale, max_nfev`` (or ``maxfev``), ``refine``:
+        passed to ``least_squares``.
+
+    Returns
+    -------
+    popt : ndarray, shape (n,)
+    pcov : ndarray, shape (n, n)
+        ``s^2 (J^T J)^+`` (SVD-based pseudo-inverse of the column-scaled
+        Jacobian).  All inf, with an ``OptimizeWarning``, when the Jacobian
+        is rank-deficient (singular values below ``sqrt(eps)`` of the largest
+        for a finite-difference Jacobian, ``eps max(m, n)`` for a ``jac``
+        function) or when there are no more points than parameters.
+    infodict, mesg, ier
+        With ``full_output=True``.
+
+    Raises
+    ------
+    RuntimeError
+        If the fit does not converge (as scipy's does).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastopt
+    >>> def decay(t, a, k):
+    ...     return a * np.exp(-k * t)
+    >>> t = np.linspace(0.0, 4.0, 30)
+    >>> y = decay(t, 2.5, 1.3) + 0.01 * np.sin(5 * t)
+    >>> popt, pcov = fastopt.curve_fit(decay, t, y)
+    >>> np.allclose(popt, [2.5, 1.3], atol=0.02), pcov.shape
+    (True, (2, 2))
+    """
+    validate.function("f", f)
+    if method not in (None, "lm"):
+        raise ValueError(f"method must be 'lm', got {method!r}")
+    if nan_policy not in (None, "raise", "omit"):
+        raise ValueError(f"nan_policy must be None, 'raise' or 'omit', got {nan_policy!r}")
+    if "maxfev" in kwargs:
+        kwargs["max_nfev"] = kwargs.pop("maxfev")
+    unknown = sorted(set(kwargs) - _SOLVER_OPTIONS)
+    if unknown:
+        raise TypeError(f"curve_fit got unexpected keyword arguments: {', '.join(unknown)}")
+    p0 = _parameter_count(f, p0)
+    n = p0.size
+    data_like = isinstance(xdata, (list, tuple, np.ndarray))
+    ydata = _data(ydata, "ydata", check_finite and nan_policy is None)
+    if data_like:
+        xdata = _data(xdata, "xdata", check_finite and nan_policy is None)
+    if ydata.ndim != 1 or ydata.size == 0:
+        raise ValueError(f"ydata must be a non-empty 1-D array, got shape {ydata.shape}")
+    if nan_policy is not None:
+        bad = np.isnan(ydata)
+        if data_like:
+            if xdata.ndim != 1 and nan_policy == "omit":
+                raise ValueError("nan_policy='omit' needs 1-D xdata")
+            bad = bad | (np.isnan(xdata) if xdata.ndim == 1 else np.isnan(xdata).any(axis=0))
+        if bad.any():
+            if nan_policy == "raise":
+                raise ValueError("the data contain NaN (nan_policy='raise')")
+            keep = ~bad
+            ydata = ydata[keep]
+            xdata = xdata[keep] if data_like else xdata
+            if sigma is not None:
+                sigma = np.asarray(sigma, dtype=np.float64)
+                sigma = sigma[keep] if sigma.ndim == 1 else sigma[np.ix_(keep, keep)]
+    m = ydata.size
+    if jac is None and not full_output and _compilable(f, xdata, sigma, m, kwargs):
+        fit = _fit_compiled(f, xdata, ydata, p0, sigma, absolute_sigma, kwargs)
+        if fit is not None:
+            return fit
+    weigh = _weighting(sigma, m)
+
+    def residuals(p):
+        return weigh(np.asarray(f(xdata, *p), dtype=np.float64) - ydata)
+
+    if callable(jac):
+        def jacobian(p):
+            return weigh(np.asarray(jac(xdata, *p), dtype=np.float64))
+    elif jac is None:
+        jacobian = "2-point"
+    else:
+        jacobian = jac
+    res = least_squares(residuals, p0, jac=jacobian, **kwargs)
+    if not res.success:
+        raise RuntimeError("Optimal parameters not found: " + res.message)
+    # Rank to the accuracy of J: rounding for a jac function, the error of
+    # finite differences otherwise.
+    pcov = np.empty((n, n))
+    singular = covariance(res.jac, res.cost, bool(absolute_sigma),
+                          rank_tolerance(m, n, callable(jac)), pcov)
+    if singular:
+        warnings.warn("Covariance of the parameters could not be estimated",
+                      OptimizeWarning, stacklevel=2)
+    if full_output:
+        infodict = {"nfev": res.nfev, "fvec": res.fun, "fjac": res.jac}
+        return res.x, pcov, infodict, res.message, res.status
+    return res.x, pcov

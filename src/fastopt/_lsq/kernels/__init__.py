@@ -1,0 +1,1 @@
+"""Kernels of the least-squares fits: the LM step (pivoted QR, damping) and the covariance."""

@@ -1,0 +1,267 @@
+"""``fastopt.minimize``: scipy.optimize.minimize's interface on compiled kernels."""
+import numbers
+import textwrap
+import warnings
+
+import numpy as np
+from scipy.optimize import OptimizeResult, OptimizeWarning
+
+from .._core import codes, validate
+from .._core.jit import entry_point
+from .._core.status import MINIMIZE
+from . import curvature, first_order, table
+from .hess_inv import LbfgsInverseHessian
+from .objective import Objective, compiled_objective, normalize_jac
+from .report import Reporter, wrap_callback
+
+
+def _result(x, f, g, nit, nfev, njev, status, **extra):
+    """scipy's ``OptimizeResult`` from a loop's outputs (plus ``extra`` fields)."""
+    status = int(status)
+    success, message = MINIMIZE[status]
+    return OptimizeResult(x=x, fun=float(f), jac=g, nit=int(nit), nfev=int(nfev),
+                          njev=int(njev), status=status, success=success,
+                          message=message, **extra)
+
+
+def _solver_options(spec, options, tol, n):
+    """Split ``options`` into (method options, maxiter, gtol, disp), warning on unknown keys."""
+    if options is None:
+        options = {}
+    if not isinstance(options, dict):
+        raise TypeError(f"options must be a dict or None, got {type(options).__name__}")
+    if options.keys() - spec.option_names:
+        unknown = sorted(map(str, options.keys() - spec.option_names))
+        warnings.warn("Unknown solver options: " + ", ".join(unknown),
+                      OptimizeWarning, stacklevel=3)
+    maxiter = options.get("maxiter")
+    maxiter = spec.maxiter_for(n) if maxiter is None else \
+        validate.integer("option 'maxiter'", maxiter, 0)
+    gtol = options.get("gtol", spec.gtol if tol is None else tol)
+    if gtol is not spec.gtol:
+        gtol = validate.tolerance("gtol (or tol)", gtol)
+    disp = options.get("disp", False)
+    if not isinstance(disp, (bool, numbers.Integral)):
+        raise TypeError(f"option 'disp' must be a bool or int, got {type(disp).__name__}")
+    given = {k: v for k, v in options.items() if k in spec.options or k == "line_search"}
+    return given, maxiter, gtol, int(disp)
+
+
+def _compiled(fun, jac, report, disp, args, **second):
+    """The compiled objective's addresses and modes, or None for the Python driver."""
+    if report is not None or disp or args:
+        return None
+    compiled = compiled_objective(fun, jac, **second)
+    if isinstance(compiled, str):
+        warnings.warn(f"running the Python driver: {compiled}", OptimizeWarning, stacklevel=4)
+        return None
+    return compiled
+
+
+def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
+             bounds=None, callback=None, tol=None, options=None):
+    """Minimize a scalar function of one or more variables.
+
+    The interface of ``scipy.optimize.minimize``.  Each step is one fused,
+    compiled pass over memory (threaded for large ``n``).  When ``fun`` (and
+    ``jac``, if given as a function) are compiled with ``numba.njit`` and there
+    are no ``args``, ``callback`` or ``disp``, the whole loop runs compiled with
+    no Python per iteration; the iterates are the same either way.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args) -> float``; with ``jac=True``, ``-> (float, ndarray)``.
+    x0 : array_like, shape (n,)
+        Initial guess, finite.
+    args : tuple, optional
+        Extra arguments passed to ``fun`` and ``jac``.
+    method : str, optional
+        One of {methods}
+        (case-insensitive; ``'lbfgs'`` and ``'L-BFGS-B'`` name l-bfgs).
+        Default ``'bfgs'``, as in scipy.
+        ``fastopt.show_options()`` lists each method's options and defaults.
+    jac : callable, True, '2-point' or '3-point', optional
+        Gradient: a function ``jac(x, *args)``, ``True`` if ``fun`` returns
+        ``(f, g)``, or finite differences (default ``'2-point'``, with
+        relative steps).
+    hess, hessp : callable, optional
+        ``hess(x, *args)`` -> (n, n) array and ``hessp(x, p, *args)`` -> H p,
+        for ``'newton'`` (``hess``; finite differences of the gradient when
+        absent) and ``'newton-cg'`` (either).  Other methods ignore them with
+        a ``RuntimeWarning``, as in scipy.
+    bounds : optional
+        No method here honours bounds: passing any raises ``ValueError``.
+    callback : callable, optional
+        ``callback(intermediate_result)`` (an ``OptimizeResult`` with ``x``
+        and ``fun``) or the legacy ``callback(xk)``, after every iteration.
+        Raising ``StopIteration`` ends the run with status 99.
+    tol : float, optional
+        Sets ``gtol`` when the options do not.
+    options : dict, optional
+        ``maxiter``, ``gtol`` (stop when max |g_i| <= gtol), ``disp`` (print
+        an iteration table; 2 for every row), and the method's own options
+        (``lr``, ``beta1``, ``maxcor``, ``c1``, ...); ``show_options()``
+        lists them with their defaults.
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        ``x, fun, jac, nit, nfev, njev, status, success, message``, plus
+        ``hess_inv`` (bfgs: an array; l-bfgs: a ``LinearOperator``) and
+        ``nhev`` (newton methods).  Status 0 is success; 1 iteration limit;
+        2 a NaN/inf objective or gradient (``x`` is then the last iterate
+        where both were finite); 3 line search failure; 4 (l-bfgs, success)
+        relative reduction of f below ``ftol``; 99 ``StopIteration`` from
+        the callback.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastopt
+    >>> def rosen(x):
+    ...     f = 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2
+    ...     g = np.array([-400 * x[0] * (x[1] - x[0] ** 2) - 2 * (1 - x[0]),
+    ...                   200 * (x[1] - x[0] ** 2)])
+    ...     return f, g
+    >>> res = fastopt.minimize(rosen, [-1.2, 1.0], jac=True, method="adam",
+    ...                        options={"lr": 0.01, "maxiter": 20000, "gtol": 1e-6})
+    >>> res.success, np.allclose(res.x, [1.0, 1.0], atol=1e-5)
+    (True, True)
+    """
+    validate.function("fun", fun)
+    spec = table.lookup(method)
+    x = validate.start_vector("x0", x0)
+    if not isinstance(args, tuple):
+        args = (args,)
+    jac = normalize_jac(jac)
+    if bounds is not None:
+        raise ValueError(f"method {spec.name!r} cannot handle bounds")
+    if (hess is not None or hessp is not None) and not spec.uses_hessian:
+        for name, given in (("hess", hess), ("hessp", hessp)):
+            if given is not None:
+                warnings.warn(f"Method {spec.name} does not use Hessian information ({name}).",
+                              RuntimeWarning, stacklevel=2)
+    if tol is not None and (isinstance(tol, bool) or not isinstance(tol, numbers.Real)):
+        raise TypeError(f"tol must be a number or None, got {type(tol).__name__}")
+    report = wrap_callback(callback)
+    given, maxiter, gtol, disp = _solver_options(spec, options, tol, x.size)
+    search = given.pop("line_search", "armijo")
+    if search not in ("armijo", "wolfe"):
+        raise ValueError(f"option 'line_search' must be 'armijo' or 'wolfe', got {search!r}")
+    if spec.direction is not None or search == "wolfe":
+        if "lr" in given:
+            raise ValueError("option 'line_search' applies only when no 'lr' is given")
+        return _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report,
+                                   given, maxiter, gtol, disp)
+    return _minimize_first_order(spec, fun, x, args, jac, report, given, maxiter, gtol, disp)
+
+
+minimize.__doc__ = minimize.__doc__.replace("{methods}", textwrap.fill(
+    table.method_list(), 70, subsequent_indent=" " * 8).lstrip())
+
+
+def _minimize_first_order(spec, fun, x, args, jac, report, given, maxiter, gtol, disp):
+    """The fused first-order methods: ``first_order.solve``, compiled or Python."""
+    rule = spec.rule
+    lr, hyper = rule.resolve(given)
+    line_search = lr is None
+    if line_search and not rule.line_search:
+        raise ValueError(f"method {spec.name!r} needs option 'lr'")
+    lr = 0.0 if line_search else lr
+    state = rule.new_state(x.size)
+    compiled = _compiled(fun, jac, report, disp, args)
+    if compiled is not None:
+        addresses, mode, _ = compiled
+        res = first_order.entries(rule).run_at(addresses, mode, x, lr, hyper, state, maxiter,
+                                               gtol, line_search)
+        return _result(*res)
+    obj = Objective(fun, jac, args, x.size)
+    reporter = Reporter.make(report, disp)
+    step = entry_point(rule.select(x.size), x, x, x, lr, hyper, state, np.ones(2))
+    res = first_order.solve(obj, step, lr, hyper, state, x, maxiter, gtol, line_search,
+                            reporter)
+    if reporter is not None:
+        reporter.finish(res)
+    return _result(*res)
+
+
+def _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report, given, maxiter, gtol,
+                        disp):
+    """bfgs, l-bfgs, newton, newton-cg and gd with a Wolfe search: ``curvature.solve``."""
+    direction = codes.STEEPEST if spec.direction is None else spec.direction
+    if given:
+        values = dict(table.CURVATURE_DEFAULTS)
+        values.update((name, validate.option(name, value)) for name, value in given.items())
+        if not values["c1"] < values["c2"]:
+            raise ValueError(f"options must satisfy 0 < c1 < c2 < 1, got c1={values['c1']}, "
+                             f"c2={values['c2']}")
+    else:
+        values = table.CURVATURE_DEFAULTS
+    options = curvature.Options(gtol, values["ftol"] if direction == codes.LBFGS else 0.0,
+                                values["c1"], values["c2"], int(values["maxls"]), maxiter,
+                                int(values["maxcor"]))
+    newton_like = direction in (codes.NEWTON, codes.NEWTON_CG)
+    if newton_like:
+        hess, hessp = _second_derivatives(spec, direction, jac, hess, hessp)
+    compiled = _compiled(fun, jac, report, disp, args, hess=hess, hessp=hessp,
+                         direction=direction)
+    if compiled is not None:
+        addresses, mode, hess_mode = compiled
+        res = _run_at()(addresses, mode, hess_mode, direction, x, options)
+    else:
+        if direction == codes.NEWTON_CG and hessp is None and hess is not None:
+            hessp = _product_from_hess(hess)
+        obj = Objective(fun, jac, args, x.size, hess if direction == codes.NEWTON else None,
+                        hessp if direction == codes.NEWTON_CG else None)
+        reporter = Reporter.make(report, disp)
+        res = curvature.solve(obj, direction, x, options, reporter)
+        if reporter is not None:
+            reporter.finish(res)
+    extra = {}
+    memory = res.memory
+    if direction == codes.BFGS:
+        extra["hess_inv"] = memory.H
+    elif direction == codes.LBFGS:
+        extra["hess_inv"] = LbfgsInverseHessian(memory.S, memory.Y, memory.rho,
+                                                memory.ring[0], memory.ring[1], memory.gamma[0])
+    elif newton_like:
+        extra["nhev"] = int(res.nhev)
+    return _result(res.x, res.fun, res.jac, res.nit, res.nfev, res.njev, res.status, **extra)
+
+
+def _second_derivatives(spec, direction, jac, hess, hessp):
+    """``hess`` and ``hessp`` checked for the newton methods."""
+    if not (jac is True or callable(jac)):
+        raise ValueError(f"method {spec.name!r} needs the gradient: pass jac=True or a function")
+    if isinstance(hess, str):
+        if hess not in ("2-point", "3-point"):
+            raise ValueError(f"hess must be a callable, '2-point' or '3-point', got {hess!r}")
+        hess = None  # finite differences of the gradient, the default
+    for name, given_fn in (("hess", hess), ("hessp", hessp)):
+        if given_fn is not None and not callable(given_fn):
+            raise TypeError(f"{name} must be callable, got {type(given_fn).__name__}")
+    if direction == codes.NEWTON and hess is None and hessp is not None:
+        raise ValueError("method 'newton' factors the Hessian: pass hess, "
+                         "or use method='newton-cg' with hessp")
+    return hess, hessp
+
+
+def _run_at():
+    """The compiled curvature loop's entry for Python callers, without numba's
+    per-call dispatch (it would type the options tuple on every call);
+    looked up once, then kept."""
+    global _RUN_AT
+    if _RUN_AT is None:
+        run_at = curvature.entries()[1]
+        _RUN_AT = run_at.overloads[run_at.signatures[0]].entry_point
+    return _RUN_AT
+
+
+_RUN_AT = None
+
+
+def _product_from_hess(hess):
+    def hessp(x, p, *args):
+        return np.asarray(hess(x, *args), dtype=np.float64) @ p
+    return hessp

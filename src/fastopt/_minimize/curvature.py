@@ -1,0 +1,197 @@
+"""The loop of the curvature methods: bfgs, l-bfgs, newton, newton-cg, and gd
+with a strong-Wolfe line search (steepest descent).
+
+Each iteration takes a search direction ``d`` from the method's rule
+(``directions.py``), runs the More-Thuente line search along it
+(``kernels/wolfe.py``) and lets the rule learn from the accepted step.
+
+``solve`` is written once and lives twice (``_core/twin.py``): called from
+Python with an ``objective.Objective`` it is the Python driver, with
+callbacks and ``disp``; compiled (``run``, ``run_at``) with the objective as
+numba function values it is the compiled driver, and the solver behind
+``fastopt.compiled``.  Both take the same steps through the same kernels.
+
+References: Nocedal and Wright (2006), Numerical Optimization, Chapters 3,
+6 and 7; More and Thuente (1994) for the line search.
+"""
+import math
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+import numba
+from numba import types
+from numba.core.errors import NumbaExperimentalFeatureWarning
+
+from .._core import codes
+from .._core.fnptr import ADDRESSES, VECTOR, function_value
+from .._core.jit import KERNEL_OPTIONS
+from .._core.twin import twin
+from .._core.vector import axpy_to, dot, inf_norm, slope_and_inf_norm
+from . import directions
+from .directions import Memory
+from .kernels import wolfe
+from .objective import (F_TYPE, FG_TYPE, G_TYPE, HESS_TYPE, HESSP_TYPE, Compiled, evaluate,
+                        report)
+
+
+class Options(NamedTuple):
+    """The loop's settings.  ``ftol = 0`` turns off the test on the relative
+    reduction of ``f``; ``maxcor`` is l-bfgs's number of stored pairs."""
+
+    gtol: float
+    ftol: float
+    c1: float
+    c2: float
+    maxls: int
+    maxiter: int
+    maxcor: int
+
+
+class Result(NamedTuple):
+    """What the loop returns: the last iterate, the counts, and the curvature
+    information for ``hess_inv``."""
+
+    x: np.ndarray
+    fun: float
+    jac: np.ndarray
+    nit: int
+    nfev: int
+    njev: int
+    nhev: int
+    status: int
+    memory: Memory
+
+
+@twin
+def solve(obj, direction, x0, options, reporter):
+    """Minimize from ``x0`` with the direction rule ``direction`` (``codes.*``).
+
+    ``obj`` is an ``Objective`` (Python) or a ``Compiled`` objective;
+    ``options`` an ``Options``; ``reporter`` the Python driver's
+    ``report.Reporter`` (None when compiled).  Returns a ``Result``.
+    """
+    gtol = options.gtol
+    ftol = options.ftol
+    c1 = options.c1
+    n = x0.size
+    mem = directions.new_memory(direction, n, options.maxcor)
+    ws = np.zeros(wolfe.WS_SIZE)
+    counts = np.zeros(3, dtype=np.int64)
+    x = x0.copy()
+    trial = np.empty(n)
+    d = np.zeros(n)
+    f, g = evaluate(obj, x, counts)
+    gmax = inf_norm(g)
+    nit = 0
+    f_prev = f
+    status = codes.RUNNING
+    fresh = True  # no curvature information yet: at the start and after a restart
+    restart = False  # the last line search failed: take one steepest-descent step
+    if not (math.isfinite(f) and math.isfinite(gmax)):
+        status = codes.NONFINITE
+    elif report(reporter, 0, x, f, gmax, counts):
+        status = codes.CALLBACK
+    while status == codes.RUNNING:
+        if gmax <= gtol:
+            status = codes.SUCCESS
+            break
+        if nit >= options.maxiter:
+            status = codes.MAXITER
+            break
+        dg, ok = directions.search_direction(direction, obj, mem, x, g, d, fresh, restart,
+                                             counts)
+        if not ok:
+            status = codes.NONFINITE
+            break
+        if not dg < 0.0:
+            # Rounding has spoiled the curvature information: start afresh
+            # from steepest descent.
+            d[:] = -g
+            dg = -dot(g, g)
+            fresh = True
+            directions.forget(direction, mem)
+
+        stp = directions.first_step(direction, fresh, restart, f, f_prev, dg, d)
+        stp = wolfe.start(ws, f, dg, stp, c1, options.c2, options.maxls)
+        while True:
+            axpy_to(trial, x, stp, d)
+            f_new, g_new = evaluate(obj, trial, counts)
+            slope, gmax_new = slope_and_inf_norm(g_new, d)
+            task = wolfe.next_step(ws, f_new, slope)
+            if task != wolfe.EVALUATE:
+                break
+            stp = ws[wolfe.STP]
+        accepted = task == wolfe.CONVERGED or (
+            task != wolfe.WARN_NONFINITE and f_new < f and f_new <= f + c1 * stp * dg)
+        if not (accepted and math.isfinite(gmax_new)):
+            if restart or direction == codes.STEEPEST:
+                status = codes.LINESEARCH
+                break
+            # Forget the curvature information and retry along -g.
+            fresh = True
+            restart = True
+            directions.forget(direction, mem)
+            continue
+
+        directions.update(direction, mem, trial, x, g_new, g, d, fresh)
+        f_prev = f
+        x, trial = trial, x
+        f = f_new
+        g = g_new
+        gmax = gmax_new
+        nit += 1
+        fresh = False
+        restart = False
+        if gmax > gtol and ftol > 0.0 and f_prev - f <= ftol * max(abs(f_prev), abs(f), 1.0):
+            status = codes.FTOL
+        if report(reporter, nit, x, f, gmax, counts):
+            status = codes.CALLBACK
+    return Result(x, f, g, nit, counts[0], counts[1], counts[2], status, mem)
+
+
+# --- compiled entries --------------------------------------------------------------
+
+def _run(fg, fun, jac, hess, hessp, mode, hess_mode, direction, x0, options):
+    # The objective is packed here rather than by the caller: typing a tuple
+    # of function values on every call from Python would cost (and warn).
+    return solve(Compiled(fg, fun, jac, hess, hessp, mode, hess_mode), direction, x0,
+                 options, None)
+
+
+def _run_at(addresses, mode, hess_mode, direction, x0, options):
+    fg = function_value(addresses[0], addresses[1], FG_TYPE)
+    fun = function_value(addresses[2], addresses[3], F_TYPE)
+    jac = function_value(addresses[4], addresses[5], G_TYPE)
+    hess = function_value(addresses[6], addresses[7], HESS_TYPE)
+    hessp = function_value(addresses[8], addresses[9], HESSP_TYPE)
+    return RUN(fg, fun, jac, hess, hessp, mode, hess_mode, direction, x0, options)
+
+
+_f64, _i64 = types.float64, types.int64
+_vector = VECTOR
+_matrix = types.Array(types.float64, 2, "C")
+OPTIONS = types.NamedTuple((_f64, _f64, _f64, _f64, _i64, _i64, _i64), Options)
+MEMORY = types.NamedTuple((_matrix, _matrix, _vector, _vector, types.Array(_i64, 1, "C"),
+                           _vector, _matrix, _matrix, _vector, _vector, _vector), Memory)
+RESULT = types.NamedTuple((_vector, _f64, _vector, _i64, _i64, _i64, _i64, _i64, MEMORY),
+                          Result)
+RUN = RUN_AT = None
+
+
+def entries():
+    """``(run, run_at)``: the compiled loop taking the objective as function
+    values (compiled callers) or addresses (Python), compiled or loaded from
+    the cache on first use (loading reads a large cache entry, which plain
+    ``import fastopt`` skips)."""
+    global RUN, RUN_AT
+    if RUN is None:
+        with warnings.catch_warnings():
+            # numba flags every call through a function value as experimental;
+            # the feature is what the design rests on, and the tests cover it.
+            warnings.simplefilter("ignore", NumbaExperimentalFeatureWarning)
+            RUN = numba.njit(RESULT(FG_TYPE, F_TYPE, G_TYPE, HESS_TYPE, HESSP_TYPE, _i64, _i64,
+                                    _i64, _vector, OPTIONS), **KERNEL_OPTIONS)(_run)
+            RUN_AT = numba.njit(RESULT(ADDRESSES, _i64, _i64, _i64, _vector, OPTIONS),
+                                **KERNEL_OPTIONS)(_run_at)
+    return RUN, RUN_AT

@@ -1,0 +1,1 @@
+"""Kernels of the curvature methods: L-BFGS, BFGS, damped Newton, the Wolfe search."""

@@ -1,0 +1,393 @@
+"""The user's objective as both loops of ``minimize`` see it.
+
+* From Python: an ``Objective`` (validated, counted calls of ``fun``,
+  ``jac``, ``hess``, ``hessp``).
+* Compiled: a ``Compiled`` named tuple of numba function values, rebuilt
+  inside the cached entries from machine addresses (``compiled_objective``
+  looks them up once per function; ``_core/fnptr.py`` says why).
+
+The boundary functions below (``evaluate``, ``value``, ``gradient``,
+``hessian``, ``hessp``, ``hess_mode``, ``report``) have a Python body for
+the one and a compiled body for the other: they are the only places where
+the two lives of a loop differ (``_core/twin.py``).
+"""
+import sys
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit, types
+from numba.extending import is_jitted
+
+from .._core import codes
+from .._core.fdiff import SCHEMES, fd_gradient
+from .._core.fnptr import MATRIX, VECTOR, addresses, memo
+from .._core.jit import KERNEL_OPTIONS
+from .._core.twin import boundary, twin
+from .._core.validate import real_scalar
+
+#: fun(x) -> (f, g), used with ``jac=True``.
+FG_SIG = types.Tuple((types.float64, VECTOR))(VECTOR)
+#: fun(x) -> f
+F_SIG = types.float64(VECTOR)
+#: jac(x) -> g
+G_SIG = VECTOR(VECTOR)
+#: hess(x) -> H, shape (n, n)
+HESS_SIG = MATRIX(VECTOR)
+#: hessp(x, p) -> H p
+HESSP_SIG = VECTOR(VECTOR, VECTOR)
+FG_TYPE, F_TYPE, G_TYPE, HESS_TYPE, HESSP_TYPE = (
+    types.FunctionType(s) for s in (FG_SIG, F_SIG, G_SIG, HESS_SIG, HESSP_SIG))
+
+
+class Compiled(NamedTuple):
+    """The objective inside compiled code: function values (placeholders for
+    the parts ``mode`` and ``hess_mode`` never call) and the two modes
+    (``codes.MODE_*``, ``codes.HESS_*``)."""
+
+    fg: object
+    fun: object
+    jac: object
+    hess: object
+    hessp: object
+    mode: int
+    hess_mode: int
+
+
+@njit(F_SIG, **KERNEL_OPTIONS)
+def unused_f(x):
+    """Placeholder for a function argument the chosen mode never calls."""
+    return np.nan
+
+
+@njit(G_SIG, **KERNEL_OPTIONS)
+def unused_g(x):
+    """Placeholder for a function argument the chosen mode never calls."""
+    return x
+
+
+@njit(FG_SIG, **KERNEL_OPTIONS)
+def unused_fg(x):
+    """Placeholder for a function argument the chosen mode never calls."""
+    return np.nan, x
+
+
+@njit(HESS_SIG, **KERNEL_OPTIONS)
+def unused_hess(x):
+    """Placeholder for a ``hess`` the chosen method never calls."""
+    return np.empty((0, 0))
+
+
+@njit(HESSP_SIG, **KERNEL_OPTIONS)
+def unused_hessp(x, p):
+    """Placeholder for a ``hessp`` the chosen method never calls."""
+    return p
+
+
+# --- the Python objective ------------------------------------------------------
+
+def _refcount_in_callee(array):
+    return sys.getrefcount(array)
+
+
+def _private_refs():
+    """``sys.getrefcount`` of an array that only a caller's local holds, seen
+    from inside a function it was passed to: ``Objective._vector``'s situation.
+    Measured, not assumed: interpreters differ in which references they
+    borrow, and guessing too high would skip a copy the caller needs."""
+    array = np.empty(1)
+    return _refcount_in_callee(array)
+
+
+_PRIVATE_REFS = _private_refs()
+_NO_STEPS = np.empty(0)
+
+
+def normalize_jac(jac):
+    """Map scipy's ``jac`` argument to True, a callable, or an FD scheme name."""
+    if jac is None or jac is False:
+        return "2-point"
+    if jac is True or callable(jac):
+        return jac
+    if isinstance(jac, str) and jac in SCHEMES:
+        return jac
+    raise ValueError(f"jac must be a callable, True, '2-point' or '3-point', got {jac!r}")
+
+
+class Objective:
+    """Calls ``fun`` (and ``jac``, ``hess``, ``hessp``) with ``args``, checks
+    what comes back, counts.
+
+    Parameters
+    ----------
+    fun, jac, args
+        As given to ``minimize`` (``jac`` already normalised).
+    n : int
+        Number of parameters.
+    hess, hessp : callable, optional
+        Second derivatives for the newton methods.
+    """
+
+    def __init__(self, fun, jac, args, n, hess=None, hessp=None):
+        self.fun = fun
+        self.jac = jac
+        self.args = args
+        self.n = n
+        self.fused = jac is True
+        self.nfev = 0
+        self.njev = 0
+        self.nhev = 0
+        self._hess = hess
+        self._hessp = hessp
+        if hessp is not None:
+            self.hess_mode = codes.HESS_PRODUCT
+        elif hess is not None:
+            self.hess_mode = codes.HESS_DENSE
+        else:
+            self.hess_mode = codes.HESS_FD
+
+    def _vector(self, g):
+        # A copy, since the caller may reuse its buffer -- unless nobody else can
+        # hold the array: a float64 array owning its data, referenced only by
+        # the calling method's local and this frame (``_PRIVATE_REFS``, as
+        # measured).  That skips an O(n) copy per evaluation for large n.
+        if not (type(g) is np.ndarray and g.dtype == np.float64 and g.flags.owndata
+                and g.flags.writeable and sys.getrefcount(g) <= _PRIVATE_REFS):
+            g = np.array(g, dtype=np.float64)
+        if g.shape != (self.n,):
+            raise ValueError(f"the gradient has shape {g.shape}, expected ({self.n},)")
+        return g
+
+    def value(self, x):
+        """f(x).  With ``jac=True`` use ``value_and_grad`` instead."""
+        self.nfev += 1
+        return real_scalar(self.fun(x, *self.args), "fun")
+
+    def grad(self, x, f):
+        """g(x), given ``f = f(x)`` (reused by forward differences)."""
+        self.njev += 1
+        if callable(self.jac):
+            g = self.jac(x, *self.args)  # a local, the situation _private_refs measures
+            return self._vector(g)
+        out = np.empty(self.n)
+        self.nfev += fd_gradient(self._fd_value, x, f, self.jac == "3-point", out, _NO_STEPS)
+        return out
+
+    def _fd_value(self, x):
+        return real_scalar(self.fun(x, *self.args), "fun")
+
+    def hess(self, x):
+        """The Hessian at ``x`` as an (n, n) float64 array."""
+        self.nhev += 1
+        H = np.array(self._hess(x, *self.args), dtype=np.float64)
+        if H.shape != (self.n, self.n):
+            raise ValueError(f"hess returned shape {H.shape}, expected ({self.n}, {self.n})")
+        return H
+
+    def hessp(self, x, p):
+        """The Hessian at ``x`` times ``p``."""
+        self.nhev += 1
+        out = np.array(self._hessp(x, p, *self.args), dtype=np.float64)
+        if out.shape != (self.n,):
+            raise ValueError(f"hessp returned shape {out.shape}, expected ({self.n},)")
+        return out
+
+    def value_and_grad(self, x):
+        """(f(x), g(x))."""
+        if self.fused:
+            self.nfev += 1
+            self.njev += 1
+            out = self.fun(x, *self.args)
+            if not isinstance(out, tuple) or len(out) != 2:
+                raise ValueError("with jac=True, fun must return a tuple (f, g)")
+            f, g = out
+            del out  # the tuple's reference to g would count as another holder
+            return real_scalar(f, "fun"), self._vector(g)
+        f = self.value(x)
+        return f, self.grad(x, f)
+
+    def sync(self, counts):
+        """Copy the counts into the loop's ``counts`` (nfev, njev, nhev)."""
+        counts[0] = self.nfev
+        counts[1] = self.njev
+        counts[2] = self.nhev
+
+
+# --- boundary functions: Python bodies, and compiled bodies beside them ---------
+
+@twin
+def _checked(g, n):
+    if g.size != n:
+        raise ValueError("the gradient returned by the objective has the wrong length")
+    return g
+
+
+def _value_compiled(obj, x, counts):
+    counts[0] += 1
+    if obj.mode == codes.MODE_FG:
+        counts[1] += 1
+        f, g = obj.fg(x)
+        return f, _checked(g, x.size), True
+    return obj.fun(x), x, False
+
+
+@boundary(_value_compiled)
+def value(obj, x, counts):
+    """``(f(x), g, have_g)``: the gradient too when it comes with the value
+    (``jac=True``), else a placeholder and False."""
+    if obj.fused:
+        f, g = obj.value_and_grad(x)
+        obj.sync(counts)
+        return f, g, True
+    f = obj.value(x)
+    obj.sync(counts)
+    return f, None, False
+
+
+def _gradient_compiled(obj, x, f, counts):
+    counts[1] += 1
+    if obj.mode == codes.MODE_F_G:
+        return _checked(obj.jac(x), x.size)
+    g = np.empty(x.size)
+    counts[0] += fd_gradient(obj.fun, x, f, obj.mode == codes.MODE_FD3, g, np.empty(0))
+    return g
+
+
+@boundary(_gradient_compiled)
+def gradient(obj, x, f, counts):
+    """``g(x)`` given ``f = f(x)``, when ``value`` did not give it."""
+    g = obj.grad(x, f)
+    obj.sync(counts)
+    return g
+
+
+def _evaluate_compiled(obj, x, counts):
+    f, g, have_g = value(obj, x, counts)
+    if not have_g:
+        g = gradient(obj, x, f, counts)
+    return f, g
+
+
+@boundary(_evaluate_compiled)
+def evaluate(obj, x, counts):
+    """``(f(x), g(x))``; ``counts`` = (nfev, njev, nhev) kept up to date."""
+    f, g = obj.value_and_grad(x)
+    obj.sync(counts)
+    return f, g
+
+
+def _hess_mode_compiled(obj):
+    return obj.hess_mode
+
+
+@boundary(_hess_mode_compiled)
+def hess_mode(obj):
+    """``HESS_FD``, ``HESS_DENSE`` (a ``hess`` function) or ``HESS_PRODUCT`` (``hessp``)."""
+    return obj.hess_mode
+
+
+def _hessian_compiled(obj, x, H, counts):
+    counts[2] += 1
+    out = obj.hess(x)
+    if out.shape[0] != x.size or out.shape[1] != x.size:
+        raise ValueError("hess returned an array of the wrong shape")
+    H[:, :] = out
+
+
+@boundary(_hessian_compiled)
+def hessian(obj, x, H, counts):
+    """``H = hess(x)``."""
+    H[:, :] = obj.hess(x)
+    obj.sync(counts)
+
+
+def _hessp_compiled(obj, x, p, counts):
+    counts[2] += 1
+    out = obj.hessp(x, p)
+    if out.size != x.size:
+        raise ValueError("hessp returned a vector of the wrong length")
+    return out
+
+
+@boundary(_hessp_compiled)
+def hessp(obj, x, p, counts):
+    """``hessp(x, p)``."""
+    out = obj.hessp(x, p)
+    obj.sync(counts)
+    return out
+
+
+def _report_compiled(reporter, nit, x, f, gmax, counts):
+    return False
+
+
+@boundary(_report_compiled)
+def report(reporter, nit, x, f, gmax, counts):
+    """The iteration table (``disp``) and the callback after iteration ``nit``
+    (``nit = 0``: the start, a table row only); True asks to stop."""
+    return reporter is not None and reporter(nit, x, f, gmax, counts)
+
+
+# --- compiled objectives: addresses for the cached entries ------------------------
+
+def _placeholders():
+    return [addresses(unused_fg, FG_SIG), addresses(unused_f, F_SIG),
+            addresses(unused_g, G_SIG), addresses(unused_hess, HESS_SIG),
+            addresses(unused_hessp, HESSP_SIG)]
+
+
+def compiled_objective(fun, jac, hess=None, hessp=None, direction=None):
+    """``(addresses, mode, hess_mode)`` for the compiled entries, None for a
+    Python ``fun``, or a message saying why a compiled ``fun`` cannot run
+    compiled.
+
+    ``addresses`` is an int64 array of the (c_addr, jit_addr) pairs of
+    ``fg, fun, jac, hess, hessp`` (placeholders for the parts not used).
+    ``hess``/``hessp`` matter only for ``direction`` NEWTON and NEWTON_CG.
+    Cached per function: this runs on every ``minimize`` call.
+    """
+    if not is_jitted(fun):
+        return None
+    if direction not in (codes.NEWTON, codes.NEWTON_CG):
+        hess = hessp = direction = None  # not called: not looked up
+    return memo(fun, ("objective", jac, hess, hessp, direction),
+                lambda: _lookup(fun, jac, hess, hessp, direction))
+
+
+def _lookup(fun, jac, hess, hessp, direction):
+    parts = _placeholders()
+    if jac is True:
+        parts[0] = addresses(fun, FG_SIG)
+        if parts[0] is None:
+            return "fun must return (float64, 1-D C-contiguous float64 array) when jac=True"
+        mode = codes.MODE_FG
+    else:
+        parts[1] = addresses(fun, F_SIG)
+        if parts[1] is None:
+            return "fun must return a float64 scalar"
+        if callable(jac):
+            if not is_jitted(jac):
+                return "jac is not numba-compiled"
+            parts[2] = addresses(jac, G_SIG)
+            if parts[2] is None:
+                return "jac must return a 1-D C-contiguous float64 array"
+            mode = codes.MODE_F_G
+        else:
+            mode = codes.MODE_FD3 if jac == "3-point" else codes.MODE_FD2
+    hess_mode = codes.HESS_FD
+    if direction == codes.NEWTON and hess is not None:
+        if not is_jitted(hess):
+            return "hess is not numba-compiled"
+        parts[3] = addresses(hess, HESS_SIG)
+        if parts[3] is None:
+            return "hess must return a 2-D C-contiguous float64 array"
+        hess_mode = codes.HESS_DENSE
+    elif direction == codes.NEWTON_CG and hessp is not None:
+        if not is_jitted(hessp):
+            return "hessp is not numba-compiled"
+        parts[4] = addresses(hessp, HESSP_SIG)
+        if parts[4] is None:
+            return "hessp must return a 1-D C-contiguous float64 array"
+        hess_mode = codes.HESS_PRODUCT
+    elif direction == codes.NEWTON_CG and hess is not None:
+        return "newton-cg on the compiled path takes hessp, not hess"
+    return np.array(parts, dtype=np.int64).ravel(), mode, hess_mode

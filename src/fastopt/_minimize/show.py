@@ -1,0 +1,42 @@
+"""``show_options``: each method's options, defaults and reference, from the table."""
+from . import table
+
+
+def show_options(method=None, disp=True):
+    """Describe the options of one method, or of all.
+
+    Parameters
+    ----------
+    method : str, optional
+        A method name; all methods when None.
+    disp : bool
+        Print the text (True) or return it (False).
+
+    Examples
+    --------
+    >>> import fastopt
+    >>> print(fastopt.show_options("adam", disp=False))  # doctest: +NORMALIZE_WHITESPACE
+    adam: Kingma and Ba (2015), ICLR, Algorithm 1
+        lr = 0.001
+        beta1 = 0.9
+        beta2 = 0.999
+        eps = 1e-08
+        maxiter = 10000
+        gtol = 1e-05
+        disp = False
+    """
+    specs = table.METHODS.values() if method is None else [table.lookup(method)]
+    blocks = []
+    for spec in specs:
+        lines = [f"{spec.name}: {spec.reference}"]
+        for name, default in spec.options.items():
+            shown = "None (Armijo line search)" if default is None else f"{default:g}"
+            lines.append(f"    {name} = {shown}")
+        lines.append(f"    maxiter = {'200 * n' if spec.maxiter == '200n' else spec.maxiter}")
+        lines.append(f"    gtol = {spec.gtol:g}")
+        lines.append("    disp = False")
+        blocks.append("\n".join(lines))
+    text = "\n\n".join(blocks)
+    if not disp:
+        return text
+    print(text)
