@@ -330,5 +330,5 @@ def test_a_fresh_gradient_array_is_not_copied():
         made.append(weakref.ref(g))
         return float(x @ x), g
 
-    f, g = Objective(fg, True, (), 3).value_and_grad(np.ones(3))
+    f, g = Objective(fg, True, (), 3).fg(np.ones(3))
     assert g is made[-1]()

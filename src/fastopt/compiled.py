@@ -52,6 +52,7 @@ from numba.extending import overload
 from ._core import codes
 from ._core.jit import UNCACHED, generated
 from ._minimize import curvature, first_order
+from ._minimize.directions import new_memory
 from ._minimize.objective import unused_f, unused_g, unused_hess, unused_hessp
 from ._minimize.table import METHODS
 
@@ -95,8 +96,9 @@ def _curvature_compiled(fg, hess, hessp, hess_mode, direction, x0, options):
     run = curvature.entries()[0]
 
     def call(fg, hess, hessp, hess_mode, direction, x0, options):
+        mem = new_memory(direction, x0.size, options.maxcor)
         r = run(fg, unused_f, unused_g, hess, hessp, codes.MODE_FG, hess_mode, direction, x0,
-                options)
+                options, mem)
         return Result(r.x, r.fun, r.jac, r.nit, r.nfev, r.njev, r.status)
     return call
 

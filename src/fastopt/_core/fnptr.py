@@ -49,14 +49,28 @@ def addresses(dispatcher, sig):
     return per_function[sig]
 
 
+#: What ``cached`` returns for nothing stored.
+MISSING = object()
+
+
+def cached(owner, key):
+    """What ``memo`` stored for (``owner``, ``key``), or ``MISSING`` (also for
+    an ``owner`` that cannot be weakly referenced: not a numba function)."""
+    try:
+        per_function = _cache.get(owner)
+    except TypeError:
+        return MISSING
+    return MISSING if per_function is None else per_function.get(key, MISSING)
+
+
 def memo(owner, key, build):
     """``build()``, computed once per (``owner``, ``key``) while ``owner``
     (a user's compiled function) lives: what the Python entries look up on
     every call, where microseconds count."""
-    per_function = _cache.setdefault(owner, {})
-    if key not in per_function:
-        per_function[key] = build()
-    return per_function[key]
+    found = cached(owner, key)
+    if found is MISSING:
+        found = _cache.setdefault(owner, {})[key] = build()
+    return found
 
 
 @intrinsic

@@ -35,9 +35,11 @@ def twin(fn=None, *, inline=False):
     return attach if fn is None else attach(fn)
 
 
-def boundary(compiled_body):
-    """Decorate a Python function; ``compiled_body`` replaces it in compiled code."""
+def boundary(compiled_body, *, inline=False):
+    """Decorate a Python function; ``compiled_body`` replaces it in compiled code
+    (inlined into the caller's IR with ``inline=True``)."""
     def attach(fn):
-        overload(fn, jit_options=UNCACHED, strict=False)(lambda *args: compiled_body)
+        overload(fn, jit_options=UNCACHED, strict=False,
+                 inline="always" if inline else "never")(lambda *args: compiled_body)
         return fn
     return attach

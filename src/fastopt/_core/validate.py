@@ -70,6 +70,8 @@ def tolerance(name, value):
 
 def integer(name, value, low):
     """An integer >= ``low``, as a Python int (bools refused)."""
+    if type(value) is int and value >= low:  # the common case, quickly
+        return value
     if _is_bool(value) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value < low:
@@ -90,9 +92,12 @@ def start_vector(name, value):
     """A float64 copy of the starting point ``value``: real, 1-D, non-empty, finite."""
     if type(value) is np.ndarray and value.dtype == np.float64 and value.ndim == 1 \
             and value.size:
-        # The common case, checked in a fraction of the general path's time: a
-        # finite sum means finite entries (the full test runs only otherwise).
-        if math.isfinite(value.sum()) or np.isfinite(value).all():
+        # The common case, checked in a fraction of the general path's time
+        # (a small solve's whole budget is microseconds): a few entries one by
+        # one, more by one sum of squares, finite only if they all are (the
+        # full test runs only otherwise, as when squares overflow).
+        if (all(map(math.isfinite, value.tolist())) if value.size <= 8 else
+                math.isfinite(value.dot(value)) or np.isfinite(value).all()):
             return value.copy()
         raise ValueError(f"{name} must be finite (it contains NaN or inf)")
     if np.iscomplexobj(value):

@@ -9,30 +9,37 @@ from scipy.optimize import OptimizeResult, OptimizeWarning
 from .._core import codes, validate
 from .._core.jit import entry_point
 from .._core.status import MINIMIZE
-from . import curvature, first_order, table
+from . import curvature, directions, first_order, table
 from .hess_inv import LbfgsInverseHessian
 from .objective import Objective, compiled_objective, normalize_jac
 from .report import Reporter, wrap_callback
 
 
 def _result(x, f, g, nit, nfev, njev, status, **extra):
-    """scipy's ``OptimizeResult`` from a loop's outputs (plus ``extra`` fields)."""
-    status = int(status)
+    """scipy's ``OptimizeResult`` from a loop's outputs (plus ``extra`` fields):
+    Python numbers (the compiled entries return them), not NumPy scalars."""
     success, message = MINIMIZE[status]
-    return OptimizeResult(x=x, fun=float(f), jac=g, nit=int(nit), nfev=int(nfev),
-                          njev=int(njev), status=status, success=success,
-                          message=message, **extra)
+    return OptimizeResult(x=x, fun=f, jac=g, nit=nit, nfev=nfev, njev=njev, status=status,
+                          success=success, message=message, **extra)
 
 
 def _solver_options(spec, options, tol, n):
     """Split ``options`` into (method options, maxiter, gtol, disp), warning on unknown keys."""
-    if options is None:
-        options = {}
+    if not options:
+        if options is None or type(options) is dict:  # the common case, quickly
+            return {}, spec.maxiter_for(n), spec.gtol if tol is None else \
+                validate.tolerance("gtol (or tol)", tol), 0
     if not isinstance(options, dict):
         raise TypeError(f"options must be a dict or None, got {type(options).__name__}")
-    if options.keys() - spec.option_names:
-        unknown = sorted(map(str, options.keys() - spec.option_names))
-        warnings.warn("Unknown solver options: " + ", ".join(unknown),
+    given = {}
+    unknown = []
+    for name, value in options.items():
+        if name in spec.options or name == "line_search":
+            given[name] = value
+        elif name not in spec.option_names:
+            unknown.append(str(name))
+    if unknown:
+        warnings.warn("Unknown solver options: " + ", ".join(sorted(unknown)),
                       OptimizeWarning, stacklevel=3)
     maxiter = options.get("maxiter")
     maxiter = spec.maxiter_for(n) if maxiter is None else \
@@ -41,18 +48,17 @@ def _solver_options(spec, options, tol, n):
     if gtol is not spec.gtol:
         gtol = validate.tolerance("gtol (or tol)", gtol)
     disp = options.get("disp", False)
-    if not isinstance(disp, (bool, numbers.Integral)):
+    if type(disp) is not bool and not isinstance(disp, numbers.Integral):
         raise TypeError(f"option 'disp' must be a bool or int, got {type(disp).__name__}")
-    given = {k: v for k, v in options.items() if k in spec.options or k == "line_search"}
     return given, maxiter, gtol, int(disp)
 
 
-def _compiled(fun, jac, report, disp, args, **second):
+def _compiled(fun, jac, report, disp, args, hess=None, hessp=None, direction=None):
     """The compiled objective's addresses and modes, or None for the Python driver."""
     if report is not None or disp or args:
         return None
-    compiled = compiled_objective(fun, jac, **second)
-    if isinstance(compiled, str):
+    compiled = compiled_objective(fun, jac, hess, hessp, direction)
+    if type(compiled) is str:
         warnings.warn(f"running the Python driver: {compiled}", OptimizeWarning, stacklevel=4)
         return None
     return compiled
@@ -129,12 +135,14 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
     >>> res.success, np.allclose(res.x, [1.0, 1.0], atol=1e-5)
     (True, True)
     """
-    validate.function("fun", fun)
+    if not callable(fun):
+        raise TypeError(f"fun must be callable, got {type(fun).__name__}")
     spec = table.lookup(method)
     x = validate.start_vector("x0", x0)
-    if not isinstance(args, tuple):
-        args = (args,)
-    jac = normalize_jac(jac)
+    if type(args) is not tuple:
+        args = tuple(args) if isinstance(args, tuple) else (args,)
+    if jac is not True:
+        jac = normalize_jac(jac)
     if bounds is not None:
         raise ValueError(f"method {spec.name!r} cannot handle bounds")
     if (hess is not None or hessp is not None) and not spec.uses_hessian:
@@ -144,7 +152,7 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
                               RuntimeWarning, stacklevel=2)
     if tol is not None and (isinstance(tol, bool) or not isinstance(tol, numbers.Real)):
         raise TypeError(f"tol must be a number or None, got {type(tol).__name__}")
-    report = wrap_callback(callback)
+    report = None if callback is None else wrap_callback(callback)
     given, maxiter, gtol, disp = _solver_options(spec, options, tol, x.size)
     search = given.pop("line_search", "armijo")
     if search not in ("armijo", "wolfe"):
@@ -173,9 +181,10 @@ def _minimize_first_order(spec, fun, x, args, jac, report, given, maxiter, gtol,
     compiled = _compiled(fun, jac, report, disp, args)
     if compiled is not None:
         addresses, mode, _ = compiled
-        res = first_order.entries(rule).run_at(addresses, mode, x, lr, hyper, state, maxiter,
-                                               gtol, line_search)
-        return _result(*res)
+        g = np.empty(x.size)
+        f, nit, nfev, njev, status = first_order.entries(rule).run_at(
+            addresses, mode, x, lr, hyper, state, maxiter, gtol, line_search, x, g)
+        return _result(x, f, g, nit, nfev, njev, status)
     obj = Objective(fun, jac, args, x.size)
     reporter = Reporter.make(report, disp)
     step = entry_point(rule.select(x.size), x, x, x, lr, hyper, state, np.ones(2))
@@ -183,51 +192,79 @@ def _minimize_first_order(spec, fun, x, args, jac, report, given, maxiter, gtol,
                             reporter)
     if reporter is not None:
         reporter.finish(res)
-    return _result(*res)
+    return _result(res.x, float(res.fun), res.jac, res.nit, int(res.nfev), int(res.njev),
+                   int(res.status))
 
 
 def _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report, given, maxiter, gtol,
                         disp):
     """bfgs, l-bfgs, newton, newton-cg and gd with a Wolfe search: ``curvature.solve``."""
     direction = codes.STEEPEST if spec.direction is None else spec.direction
-    if given:
-        values = dict(table.CURVATURE_DEFAULTS)
-        values.update((name, validate.option(name, value)) for name, value in given.items())
-        if not values["c1"] < values["c2"]:
-            raise ValueError(f"options must satisfy 0 < c1 < c2 < 1, got c1={values['c1']}, "
-                             f"c2={values['c2']}")
-    else:
-        values = table.CURVATURE_DEFAULTS
-    options = curvature.Options(gtol, values["ftol"] if direction == codes.LBFGS else 0.0,
-                                values["c1"], values["c2"], int(values["maxls"]), maxiter,
-                                int(values["maxcor"]))
+    options = _curvature_options(direction, given, gtol, maxiter)
     newton_like = direction in (codes.NEWTON, codes.NEWTON_CG)
     if newton_like:
         hess, hessp = _second_derivatives(spec, direction, jac, hess, hessp)
     compiled = _compiled(fun, jac, report, disp, args, hess=hess, hessp=hessp,
                          direction=direction)
+    n = x.size
     if compiled is not None:
         addresses, mode, hess_mode = compiled
-        res = _run_at()(addresses, mode, hess_mode, direction, x, options)
+        (buffer, f, nit, nfev, njev, nhev, status, head, count,
+         gamma) = (_RUN_AT or _run_at())(addresses, mode, hess_mode, direction, x, options, x)
+        # The gradient is the buffer's head: a view, unless it would keep a
+        # large curvature memory alive for a caller holding only res.jac.
+        g = buffer[:n] if buffer.size <= _SHARED_BUFFER else buffer[:n].copy()
     else:
         if direction == codes.NEWTON_CG and hessp is None and hess is not None:
             hessp = _product_from_hess(hess)
-        obj = Objective(fun, jac, args, x.size, hess if direction == codes.NEWTON else None,
+        obj = Objective(fun, jac, args, n, hess if direction == codes.NEWTON else None,
                         hessp if direction == codes.NEWTON_CG else None)
         reporter = Reporter.make(report, disp)
-        res = curvature.solve(obj, direction, x, options, reporter)
+        mem = directions.new_memory(direction, n, options.maxcor)
+        res = curvature.solve(obj, direction, x, options, mem, reporter)
         if reporter is not None:
             reporter.finish(res)
-    extra = {}
-    memory = res.memory
+        x, f, g, nit = res.x, float(res.fun), res.jac, res.nit
+        nfev, njev, nhev, status = int(res.nfev), int(res.njev), int(res.nhev), int(res.status)
+        buffer, head = mem.buffer, int(mem.ring[0])
+        count, gamma = int(mem.ring[1]), float(mem.gamma[0])
     if direction == codes.BFGS:
-        extra["hess_inv"] = memory.H
-    elif direction == codes.LBFGS:
-        extra["hess_inv"] = LbfgsInverseHessian(memory.S, memory.Y, memory.rho,
-                                                memory.ring[0], memory.ring[1], memory.gamma[0])
-    elif newton_like:
-        extra["nhev"] = int(res.nhev)
-    return _result(res.x, res.fun, res.jac, res.nit, res.nfev, res.njev, res.status, **extra)
+        return _result(x, f, g, nit, nfev, njev, status, hess_inv=buffer[n:].reshape(n, n))
+    if direction == codes.LBFGS:
+        return _result(x, f, g, nit, nfev, njev, status, hess_inv=LbfgsInverseHessian(
+            buffer, n, options.maxcor, head, count, gamma))
+    if newton_like:
+        return _result(x, f, g, nit, nfev, njev, status, nhev=nhev)
+    return _result(x, f, g, nit, nfev, njev, status)
+
+
+#: Largest ``Memory.buffer`` (in elements, 1 MB) whose head ``res.jac`` may be a view of.
+_SHARED_BUFFER = 1 << 17
+
+
+_OPTIONS = {}
+
+
+def _curvature_options(direction, given, gtol, maxiter):
+    """The loop's ``Options``: the method's options (defaults, or ``given``
+    checked), ``gtol`` and ``maxiter``; the defaults' tuples are kept, since
+    building one costs a small solve a noticeable fraction of its time."""
+    key = (direction, gtol, maxiter)
+    if not given and key in _OPTIONS:
+        return _OPTIONS[key]
+    values = dict(table.CURVATURE_DEFAULTS)
+    values.update((name, validate.option(name, value)) for name, value in given.items())
+    if not values["c1"] < values["c2"]:
+        raise ValueError(f"options must satisfy 0 < c1 < c2 < 1, got c1={values['c1']}, "
+                         f"c2={values['c2']}")
+    options = curvature.Options(gtol, values["ftol"] if direction == codes.LBFGS else 0.0,
+                                values["c1"], values["c2"], int(values["maxls"]), maxiter,
+                                int(values["maxcor"]))
+    if not given:
+        if len(_OPTIONS) > 256:  # a caller sweeping gtol or maxiter
+            _OPTIONS.clear()
+        _OPTIONS[key] = options
+    return options
 
 
 def _second_derivatives(spec, direction, jac, hess, hessp):

@@ -31,8 +31,7 @@ from .._core.vector import axpy_to, dot, inf_norm, slope_and_inf_norm
 from . import directions
 from .directions import Memory
 from .kernels import wolfe
-from .objective import (F_TYPE, FG_TYPE, G_TYPE, HESS_TYPE, HESSP_TYPE, Compiled, evaluate,
-                        report)
+from .objective import F_TYPE, FG_TYPE, G_TYPE, HESS_TYPE, HESSP_TYPE, Compiled, evaluate
 
 
 class Options(NamedTuple):
@@ -49,8 +48,8 @@ class Options(NamedTuple):
 
 
 class Result(NamedTuple):
-    """What the loop returns: the last iterate, the counts, and the curvature
-    information for ``hess_inv``."""
+    """What the loop returns: the last iterate, and the counts (the curvature
+    information is in the ``Memory`` the caller passed)."""
 
     x: np.ndarray
     fun: float
@@ -60,22 +59,23 @@ class Result(NamedTuple):
     njev: int
     nhev: int
     status: int
-    memory: Memory
 
 
 @twin
-def solve(obj, direction, x0, options, reporter):
+def solve(obj, direction, x0, options, mem, reporter):
     """Minimize from ``x0`` with the direction rule ``direction`` (``codes.*``).
 
     ``obj`` is an ``Objective`` (Python) or a ``Compiled`` objective;
-    ``options`` an ``Options``; ``reporter`` the Python driver's
-    ``report.Reporter`` (None when compiled).  Returns a ``Result``.
+    ``options`` an ``Options``; ``mem`` a fresh ``directions.Memory``
+    (``new_memory``), filled with what the run learns; ``reporter`` the
+    Python driver's ``report.Reporter`` (None when compiled).  Returns a
+    ``Result``.
     """
     gtol = options.gtol
     ftol = options.ftol
     c1 = options.c1
     n = x0.size
-    mem = directions.new_memory(direction, n, options.maxcor)
+    work = directions.new_work(direction, n, options.maxcor)
     ws = np.zeros(wolfe.WS_SIZE)
     counts = np.zeros(3, dtype=np.int64)
     x = x0.copy()
@@ -90,7 +90,7 @@ def solve(obj, direction, x0, options, reporter):
     restart = False  # the last line search failed: take one steepest-descent step
     if not (math.isfinite(f) and math.isfinite(gmax)):
         status = codes.NONFINITE
-    elif report(reporter, 0, x, f, gmax, counts):
+    elif reporter is not None and reporter(0, x, f, gmax, counts):
         status = codes.CALLBACK
     while status == codes.RUNNING:
         if gmax <= gtol:
@@ -99,8 +99,8 @@ def solve(obj, direction, x0, options, reporter):
         if nit >= options.maxiter:
             status = codes.MAXITER
             break
-        dg, ok = directions.search_direction(direction, obj, mem, x, g, d, fresh, restart,
-                                             counts)
+        dg, ok = directions.search_direction(direction, obj, mem, work, x, g, d, fresh,
+                                             restart, counts)
         if not ok:
             status = codes.NONFINITE
             break
@@ -116,7 +116,14 @@ def solve(obj, direction, x0, options, reporter):
         stp = wolfe.start(ws, f, dg, stp, c1, options.c2, options.maxls)
         while True:
             axpy_to(trial, x, stp, d)
-            f_new, g_new = evaluate(obj, trial, counts)
+            if obj.mode == codes.MODE_FG:  # jac=True, called here (first_order.py says why)
+                counts[0] += 1
+                counts[1] += 1
+                f_new, g_new = obj.fg(trial)
+                if g_new.size != n:
+                    raise ValueError("the gradient returned by the objective has the wrong length")
+            else:
+                f_new, g_new = evaluate(obj, trial, counts)
             slope, gmax_new = slope_and_inf_norm(g_new, d)
             task = wolfe.next_step(ws, f_new, slope)
             if task != wolfe.EVALUATE:
@@ -134,7 +141,7 @@ def solve(obj, direction, x0, options, reporter):
             directions.forget(direction, mem)
             continue
 
-        directions.update(direction, mem, trial, x, g_new, g, d, fresh)
+        directions.update(direction, mem, work, trial, x, g_new, g, d, fresh)
         f_prev = f
         x, trial = trial, x
         f = f_new
@@ -145,37 +152,46 @@ def solve(obj, direction, x0, options, reporter):
         restart = False
         if gmax > gtol and ftol > 0.0 and f_prev - f <= ftol * max(abs(f_prev), abs(f), 1.0):
             status = codes.FTOL
-        if report(reporter, nit, x, f, gmax, counts):
+        if reporter is not None and reporter(nit, x, f, gmax, counts):
             status = codes.CALLBACK
-    return Result(x, f, g, nit, counts[0], counts[1], counts[2], status, mem)
+    return Result(x, f, g, nit, counts[0], counts[1], counts[2], status)
 
 
 # --- compiled entries --------------------------------------------------------------
 
-def _run(fg, fun, jac, hess, hessp, mode, hess_mode, direction, x0, options):
+def _run(fg, fun, jac, hess, hessp, mode, hess_mode, direction, x0, options, mem):
     # The objective is packed here rather than by the caller: typing a tuple
     # of function values on every call from Python would cost (and warn).
     return solve(Compiled(fg, fun, jac, hess, hessp, mode, hess_mode), direction, x0,
-                 options, None)
+                 options, mem, None)
 
 
-def _run_at(addresses, mode, hess_mode, direction, x0, options):
+def _run_at(addresses, mode, hess_mode, direction, x0, options, x_out):
     fg = function_value(addresses[0], addresses[1], FG_TYPE)
     fun = function_value(addresses[2], addresses[3], F_TYPE)
     jac = function_value(addresses[4], addresses[5], G_TYPE)
     hess = function_value(addresses[6], addresses[7], HESS_TYPE)
     hessp = function_value(addresses[8], addresses[9], HESSP_TYPE)
-    return RUN(fg, fun, jac, hess, hessp, mode, hess_mode, direction, x0, options)
+    mem = directions.new_memory(direction, x0.size, options.maxcor)
+    r = RUN(fg, fun, jac, hess, hessp, mode, hess_mode, direction, x0, options, mem)
+    # One array and scalars: boxing an array for Python costs half a
+    # microsecond, a small solve's whole budget is ten.  x goes to x_out.
+    x_out[:] = r.x
+    mem.jac[:] = r.jac
+    return (mem.buffer, r.fun, r.nit, r.nfev, r.njev, r.nhev, r.status, mem.ring[0],
+            mem.ring[1], mem.gamma[0])
 
 
 _f64, _i64 = types.float64, types.int64
 _vector = VECTOR
 _matrix = types.Array(types.float64, 2, "C")
 OPTIONS = types.NamedTuple((_f64, _f64, _f64, _f64, _i64, _i64, _i64), Options)
-MEMORY = types.NamedTuple((_matrix, _matrix, _vector, _vector, types.Array(_i64, 1, "C"),
-                           _vector, _matrix, _matrix, _vector, _vector, _vector), Memory)
-RESULT = types.NamedTuple((_vector, _f64, _vector, _i64, _i64, _i64, _i64, _i64, MEMORY),
-                          Result)
+MEMORY = types.NamedTuple((_vector, _vector, _matrix, _matrix, _vector,
+                           types.Array(_i64, 1, "C"), _vector, _matrix), Memory)
+RESULT = types.NamedTuple((_vector, _f64, _vector, _i64, _i64, _i64, _i64, _i64), Result)
+#: What ``run_at`` returns to Python: ``Memory.buffer`` (the gradient first),
+#: fun, nit, nfev, njev, nhev, status, and the L-BFGS ring's head, count, gamma.
+FLAT = types.Tuple((_vector, _f64, _i64, _i64, _i64, _i64, _i64, _i64, _i64, _f64))
 RUN = RUN_AT = None
 
 
@@ -191,7 +207,7 @@ def entries():
             # the feature is what the design rests on, and the tests cover it.
             warnings.simplefilter("ignore", NumbaExperimentalFeatureWarning)
             RUN = numba.njit(RESULT(FG_TYPE, F_TYPE, G_TYPE, HESS_TYPE, HESSP_TYPE, _i64, _i64,
-                                    _i64, _vector, OPTIONS), **KERNEL_OPTIONS)(_run)
-            RUN_AT = numba.njit(RESULT(ADDRESSES, _i64, _i64, _i64, _vector, OPTIONS),
+                                    _i64, _vector, OPTIONS, MEMORY), **KERNEL_OPTIONS)(_run)
+            RUN_AT = numba.njit(FLAT(ADDRESSES, _i64, _i64, _i64, _vector, OPTIONS, _vector),
                                 **KERNEL_OPTIONS)(_run_at)
     return RUN, RUN_AT

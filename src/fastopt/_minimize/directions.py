@@ -32,23 +32,33 @@ from .objective import evaluate, hess_mode, hessian, hessp
 
 
 class Memory(NamedTuple):
-    """The curvature information a run builds (``hess_inv`` is made from it),
-    and the rules' work arrays; arrays of size 0 where a rule needs none.
+    """The curvature information a run builds, what ``hess_inv`` is made
+    from: views of one ``buffer`` (so that Python receives one array), of
+    size 0 where a rule keeps none.
 
-    ``S, Y`` (m, n), ``rho`` (m,): L-BFGS pairs in a circular buffer whose
+    ``buffer`` is ``[jac | S | Y | rho | H]``.  ``jac`` (n,): room for the
+    gradient at the returned point (the compiled entry for Python puts it
+    there).  ``S, Y`` (m, n), ``rho`` (m,): L-BFGS pairs in a circular buffer whose
     oldest pair is row ``ring[0]``, ``ring[1]`` pairs stored
-    (``kernels/lbfgs.py``), ``alpha`` (m,) scratch; ``gamma[0]``: the scale
-    of ``H0``.  ``H`` (n, n): BFGS's inverse Hessian, or Newton's Hessian,
-    ``L`` its Cholesky factor.  ``s, y, Hg`` (n,): BFGS's update vectors.
+    (``kernels/lbfgs.py``); ``gamma[0]``: the scale of ``H0``.  ``H`` (n, n):
+    BFGS's inverse Hessian, or Newton's Hessian.
     """
 
+    buffer: np.ndarray
+    jac: np.ndarray
     S: np.ndarray
     Y: np.ndarray
     rho: np.ndarray
-    alpha: np.ndarray
     ring: np.ndarray
     gamma: np.ndarray
     H: np.ndarray
+
+
+class Work(NamedTuple):
+    """The rules' scratch: ``alpha`` (m,) for the two-loop recursion, ``L``
+    (n, n) for Newton's Cholesky factor, ``s, y, Hg`` (n,) for BFGS's update."""
+
+    alpha: np.ndarray
     L: np.ndarray
     s: np.ndarray
     y: np.ndarray
@@ -56,15 +66,31 @@ class Memory(NamedTuple):
 
 
 @twin
-def new_memory(direction, n, maxcor):
-    """Empty curvature information for ``n`` parameters."""
+def layout(direction, n, maxcor):
+    """``(m, nh)``: the pairs and the matrix order ``Memory`` holds for a rule."""
     m = maxcor if direction == codes.LBFGS else 0
     nh = n if direction == codes.BFGS or direction == codes.NEWTON else 0
+    return m, nh
+
+
+@twin
+def new_memory(direction, n, maxcor):
+    """Empty curvature information for ``n`` parameters."""
+    m, nh = layout(direction, n, maxcor)
+    s, y, r = n, n + m * n, n + 2 * m * n  # offsets of S, Y, rho
+    buffer = np.zeros(r + m + nh * nh)
+    return Memory(buffer, buffer[:n], buffer[s:y].reshape((m, n)),
+                  buffer[y:r].reshape((m, n)), buffer[r:r + m],
+                  np.zeros(2, dtype=np.int64), np.ones(1), buffer[r + m:].reshape((nh, nh)))
+
+
+@twin
+def new_work(direction, n, maxcor):
+    """Scratch for ``n`` parameters."""
+    m = maxcor if direction == codes.LBFGS else 0
     nl = n if direction == codes.NEWTON else 0
     nv = n if direction == codes.BFGS else 0
-    return Memory(np.zeros((m, n)), np.zeros((m, n)), np.zeros(m), np.zeros(m),
-                  np.zeros(2, dtype=np.int64), np.ones(1), np.zeros((nh, nh)),
-                  np.zeros((nl, nl)), np.zeros(nv), np.zeros(nv), np.zeros(nv))
+    return Work(np.zeros(m), np.zeros((nl, nl)), np.zeros(nv), np.zeros(nv), np.zeros(nv))
 
 
 @twin
@@ -138,7 +164,7 @@ def newton_cg_direction(obj, x, g, d, counts):
 
 
 @twin
-def search_direction(direction, obj, mem, x, g, d, fresh, restart, counts):
+def search_direction(direction, obj, mem, work, x, g, d, fresh, restart, counts):
     """Write the search direction into ``d``; return ``(g . d, ok)``, ``ok``
     False when Newton's Hessian has no usable factorization (non-finite).
 
@@ -152,14 +178,14 @@ def search_direction(direction, obj, mem, x, g, d, fresh, restart, counts):
         d[:] = -g
         return -dot(g, g), True
     if direction == codes.LBFGS:
-        return lbfgs.direction(g, mem.S, mem.Y, mem.rho, mem.alpha, mem.ring[0], mem.ring[1],
+        return lbfgs.direction(g, mem.S, mem.Y, mem.rho, work.alpha, mem.ring[0], mem.ring[1],
                                mem.gamma[0], d), True
     if direction == codes.NEWTON:
         if hess_mode(obj) == codes.HESS_DENSE:
             hessian(obj, x, mem.H, counts)
         else:
             fd_hessian(evaluate, obj, x, g, mem.H, counts)
-        if newton.damped_newton_direction(mem.H, g, mem.L, d) < 0.0:
+        if newton.damped_newton_direction(mem.H, g, work.L, d) < 0.0:
             return np.nan, False
     elif direction == codes.NEWTON_CG:
         newton_cg_direction(obj, x, g, d, counts)
@@ -177,7 +203,7 @@ def first_step(direction, fresh, restart, f, f_prev, dg, d):
 
 
 @twin
-def update(direction, mem, x_new, x, g_new, g, d, fresh):
+def update(direction, mem, work, x_new, x, g_new, g, d, fresh):
     """Learn from the accepted step ``x -> x_new``; for BFGS also write the
     next direction ``-H g_new`` into ``d``."""
     if direction == codes.LBFGS:
@@ -188,14 +214,14 @@ def update(direction, mem, x_new, x, g_new, g, d, fresh):
         if gamma == gamma:
             mem.gamma[0] = gamma
     elif direction == codes.BFGS:
-        sy, yy, usable = lbfgs.curvature_pair(x_new, x, g_new, g, mem.s, mem.y)
+        sy, yy, usable = lbfgs.curvature_pair(x_new, x, g_new, g, work.s, work.y)
         if fresh and usable:
             # Scale H0 before the first update (N&W eq. 6.20); d = -H0 g stays true.
             bfgs.set_identity(mem.H, sy / yy)
             d *= sy / yy
-        matvec(mem.H, g_new, mem.Hg)
+        matvec(mem.H, g_new, work.Hg)
         if usable:
-            a, b = bfgs.finish_update(mem.s, mem.y, g_new, mem.Hg, d, sy)
-            rank_two(mem.H, mem.s, mem.Hg, a, b)
+            a, b = bfgs.finish_update(work.s, work.y, g_new, work.Hg, d, sy)
+            rank_two(mem.H, work.s, work.Hg, a, b)
         else:
-            d[:] = -mem.Hg
+            d[:] = -work.Hg

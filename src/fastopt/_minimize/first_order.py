@@ -32,7 +32,7 @@ from .._core.fnptr import ADDRESSES, VECTOR, function_value
 from .._core.jit import KERNEL_OPTIONS, renamed_copy
 from .._core.twin import twin
 from .._core.vector import inf_norm, sq_norm
-from .objective import F_TYPE, FG_TYPE, G_TYPE, Compiled, evaluate, gradient, report, value
+from .objective import F_TYPE, FG_TYPE, G_TYPE, Compiled, evaluate, gradient, value
 
 
 class Result(NamedTuple):
@@ -45,6 +45,29 @@ class Result(NamedTuple):
     nfev: int
     njev: int
     status: int
+
+
+@twin
+def armijo_step(obj, rule, x, trial, g, f, hyper, state, powers, nit, alpha, counts):
+    """gd's step from ``x`` into ``trial`` by the backtracking Armijo search
+    along ``-g`` (``_core/armijo.py``), ``alpha`` the last accepted step.
+
+    Returns ``(f, g, alpha, accepted)`` at the accepted trial, or at ``x``
+    with ``accepted`` False when no trial of the budget decreased ``f``
+    enough.  Apart from the loop: inlined there, its code (never run by the
+    other methods) cost every first-order step 85 ns on a small problem.
+    """
+    gg = sq_norm(g)
+    alpha = armijo.first_trial_step(nit, alpha, gg)
+    for _ in range(armijo.MAX_BACKTRACKS):
+        rule(x, trial, g, alpha, hyper, state, powers)
+        f_new, g_new, have_g = value(obj, trial, counts)
+        if armijo.sufficient_decrease(f_new, f, alpha, -gg):
+            if not have_g:
+                g_new = gradient(obj, trial, f_new, counts)
+            return f_new, g_new, alpha, True
+        alpha *= armijo.SHRINK
+    return f, g, alpha, False
 
 
 @twin
@@ -87,7 +110,7 @@ def solve(obj, rule, lr, hyper, state, x0, maxiter, gtol, line_search, reporter)
     status = codes.RUNNING
     if not (math.isfinite(f) and math.isfinite(gmax)):
         status = codes.NONFINITE
-    elif report(reporter, 0, x, f, gmax, counts):
+    elif reporter is not None and reporter(0, x, f, gmax, counts):
         status = codes.CALLBACK
     while status == codes.RUNNING:
         if gmax <= gtol:
@@ -97,24 +120,24 @@ def solve(obj, rule, lr, hyper, state, x0, maxiter, gtol, line_search, reporter)
             status = codes.MAXITER
             break
         if line_search:
-            gg = sq_norm(g)
-            alpha = armijo.first_trial_step(nit, alpha, gg)
-            accepted = False
-            for _ in range(armijo.MAX_BACKTRACKS):
-                rule(x, trial, g, alpha, hyper, state, powers)
-                f_new, g_new, have_g = value(obj, trial, counts)
-                if armijo.sufficient_decrease(f_new, f, alpha, -gg):
-                    accepted = True
-                    break
-                alpha *= armijo.SHRINK
+            f_new, g_new, alpha, accepted = armijo_step(obj, rule, x, trial, g, f, hyper, state,
+                                                        powers, nit, alpha, counts)
             if not accepted:
                 status = codes.LINESEARCH
                 break
-            if not have_g:
-                g_new = gradient(obj, trial, f_new, counts)
         else:
             rule(x, trial, g, lr, hyper, state, powers)
-            f_new, g_new = evaluate(obj, trial, counts)
+            if obj.mode == codes.MODE_FG:
+                # jac=True, the common case, called here rather than through
+                # evaluate: the call would cost a small compiled solve a
+                # third of its time (objective.py)
+                counts[0] += 1
+                counts[1] += 1
+                f_new, g_new = obj.fg(trial)
+                if g_new.size != n:
+                    raise ValueError("the gradient returned by the objective has the wrong length")
+            else:
+                f_new, g_new = evaluate(obj, trial, counts)
         gmax_new = inf_norm(g_new)
         if not (math.isfinite(f_new) and math.isfinite(gmax_new)):
             status = codes.NONFINITE
@@ -124,7 +147,7 @@ def solve(obj, rule, lr, hyper, state, x0, maxiter, gtol, line_search, reporter)
         g = g_new
         gmax = gmax_new
         nit += 1
-        if report(reporter, nit, x, f, gmax, counts):
+        if reporter is not None and reporter(nit, x, f, gmax, counts):
             status = codes.CALLBACK
     return Result(x, f, g, nit, counts[0], counts[1], status)
 
@@ -143,20 +166,29 @@ def _run(fg, fun, jac, mode, x0, lr, hyper, state, maxiter, gtol, line_search):
     return solve(obj, RULE, lr, hyper, state, x0, maxiter, gtol, line_search, None)
 
 
-def _run_at(addresses, mode, x0, lr, hyper, state, maxiter, gtol, line_search):
+def _run_at(addresses, mode, x0, lr, hyper, state, maxiter, gtol, line_search, x_out, g_out):
     fg = function_value(addresses[0], addresses[1], FG_TYPE)
     fun = function_value(addresses[2], addresses[3], F_TYPE)
     jac = function_value(addresses[4], addresses[5], G_TYPE)
-    return RUN(fg, fun, jac, mode, x0, lr, hyper, state, maxiter, gtol, line_search)
+    r = RUN(fg, fun, jac, mode, x0, lr, hyper, state, maxiter, gtol, line_search)
+    # The arrays go to the caller's buffers and only scalars come back:
+    # boxing an array for Python costs half a microsecond.
+    x_out[:] = r.x
+    g_out[:] = r.jac
+    return r.fun, r.nit, r.nfev, r.njev, r.status
 
 
 class Entries(NamedTuple):
-    """A method's compiled entries: ``run`` (function values) and ``run_at`` (addresses)."""
+    """A method's compiled entries: ``run`` (function values; returns a
+    ``Result``) and ``run_at`` (addresses and output buffers; returns
+    ``(fun, nit, nfev, njev, status)``), the latter as its compiled entry
+    point, which skips numba's typing of the tuples on every call."""
 
     run: object
     run_at: object
 
 
+SCALARS = types.Tuple((types.float64, types.int64, types.int64, types.int64, types.int64))
 _ENTRIES = {}
 
 
@@ -174,7 +206,7 @@ def entries(rule):
             warnings.simplefilter("ignore", NumbaExperimentalFeatureWarning)
             run = numba.njit(RESULT(FG_TYPE, F_TYPE, G_TYPE, types.int64, *tail),
                              **KERNEL_OPTIONS)(renamed_copy(_run, suffix, RULE=rule.rule))
-            run_at = numba.njit(RESULT(ADDRESSES, types.int64, *tail), **KERNEL_OPTIONS)(
-                renamed_copy(_run_at, suffix, RUN=run))
-        _ENTRIES[rule.name] = Entries(run, run_at)
+            run_at = numba.njit(SCALARS(ADDRESSES, types.int64, *tail, VECTOR, VECTOR),
+                                **KERNEL_OPTIONS)(renamed_copy(_run_at, suffix, RUN=run))
+        _ENTRIES[rule.name] = Entries(run, run_at.overloads[run_at.signatures[0]].entry_point)
     return _ENTRIES[rule.name]

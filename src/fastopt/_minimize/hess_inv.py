@@ -4,6 +4,8 @@ from scipy.sparse.linalg import LinearOperator
 
 from .kernels import lbfgs
 
+_FLOAT64 = np.dtype(np.float64)
+
 
 class LbfgsInverseHessian(LinearOperator):
     """The inverse-Hessian approximation an l-bfgs run ended with.
@@ -13,28 +15,57 @@ class LbfgsInverseHessian(LinearOperator):
 
     Parameters
     ----------
-    S, Y : ndarray, shape (m, n)
-        Stored pairs in the solver's circular layout.
-    rho : ndarray, shape (m,)
+    buffer : ndarray
+        The run's ``directions.Memory.buffer``: ``[jac | S | Y | rho]`` with
+        the stored pairs ``S, Y`` (m, n) in the solver's circular layout and
+        ``rho`` (m,).
+    n, m : int
+        Parameters and pairs the buffer has room for.
     head, count : int
         Position of the oldest pair and number of pairs.
     gamma : float
         Scale of the initial matrix.
+
+    Attributes
+    ----------
+    S, Y, rho : ndarray
+        Views of ``buffer``.
     """
 
-    def __init__(self, S, Y, rho, head, count, gamma):
-        n = S.shape[1]
+    def __new__(cls, *args, **kwargs):
+        # LinearOperator.__new__ checks the subclass on every call; this one
+        # is known good, and this runs on every l-bfgs result.
+        return object.__new__(cls)
+
+    def __init__(self, buffer, n, m, head, count, gamma):
         # Set directly rather than through LinearOperator.__init__, whose
-        # checks cost more than a small solve (this runs on every l-bfgs result).
-        self.dtype = np.dtype(np.float64)
+        # checks cost more than a small solve.
+        self.dtype = _FLOAT64
         self.shape = (n, n)
-        self._args = (S, Y, rho, np.empty(max(S.shape[0], 1)), int(head), int(count), float(gamma))
+        self._buffer, self._m = buffer, m
+        self._ring = (head, count, gamma)
+
+    @property
+    def S(self):
+        m, n = self._m, self.shape[0]
+        return self._buffer[n:n + m * n].reshape(m, n)
+
+    @property
+    def Y(self):
+        m, n = self._m, self.shape[0]
+        return self._buffer[n + m * n:n + 2 * m * n].reshape(m, n)
+
+    @property
+    def rho(self):
+        m, n = self._m, self.shape[0]
+        return self._buffer[n + 2 * m * n:n + 2 * m * n + m]
 
     def _matvec(self, v):
         v = np.ascontiguousarray(np.ravel(v), dtype=np.float64)
         out = np.empty_like(v)
-        S, Y, rho, alpha, head, count, gamma = self._args
-        lbfgs.direction(v, S, Y, rho, alpha, head, count, gamma, out)
+        head, count, gamma = self._ring
+        lbfgs.direction(v, self.S, self.Y, self.rho, np.empty(max(self._m, 1)), head, count,
+                        gamma, out)
         return -out  # the kernel returns -H v
 
     def _adjoint(self):

@@ -20,7 +20,7 @@ from numba.extending import is_jitted
 
 from .._core import codes
 from .._core.fdiff import SCHEMES, fd_gradient
-from .._core.fnptr import MATRIX, VECTOR, addresses, memo
+from .._core.fnptr import MATRIX, MISSING, VECTOR, addresses, cached, memo
 from .._core.jit import KERNEL_OPTIONS
 from .._core.twin import boundary, twin
 from .._core.validate import real_scalar
@@ -115,7 +115,8 @@ def normalize_jac(jac):
 
 class Objective:
     """Calls ``fun`` (and ``jac``, ``hess``, ``hessp``) with ``args``, checks
-    what comes back, counts.
+    what comes back, and counts the calls in the loop's ``counts`` array
+    (nfev, njev, nhev).
 
     Parameters
     ----------
@@ -125,6 +126,12 @@ class Objective:
         Number of parameters.
     hess, hessp : callable, optional
         Second derivatives for the newton methods.
+
+    Attributes
+    ----------
+    mode, hess_mode : int
+        How the gradient and the second derivatives come (``codes.MODE_*``,
+        ``codes.HESS_*``), as in ``Compiled``.
     """
 
     def __init__(self, fun, jac, args, n, hess=None, hessp=None):
@@ -132,10 +139,12 @@ class Objective:
         self.jac = jac
         self.args = args
         self.n = n
-        self.fused = jac is True
-        self.nfev = 0
-        self.njev = 0
-        self.nhev = 0
+        if jac is True:
+            self.mode = codes.MODE_FG
+        elif callable(jac):
+            self.mode = codes.MODE_F_G
+        else:
+            self.mode = codes.MODE_FD3 if jac == "3-point" else codes.MODE_FD2
         self._hess = hess
         self._hessp = hessp
         if hessp is not None:
@@ -157,62 +166,55 @@ class Objective:
             raise ValueError(f"the gradient has shape {g.shape}, expected ({self.n},)")
         return g
 
-    def value(self, x):
-        """f(x).  With ``jac=True`` use ``value_and_grad`` instead."""
-        self.nfev += 1
+    def fg(self, x):
+        """``(f(x), g(x))`` from a ``jac=True`` function (the caller counts)."""
+        out = self.fun(x, *self.args)
+        if not isinstance(out, tuple) or len(out) != 2:
+            raise ValueError("with jac=True, fun must return a tuple (f, g)")
+        f, g = out
+        del out  # the tuple's reference to g would count as another holder
+        return real_scalar(f, "fun"), self._vector(g)
+
+    def value(self, x, counts):
+        """f(x), for a ``fun`` without its gradient."""
+        counts[0] += 1
         return real_scalar(self.fun(x, *self.args), "fun")
 
-    def grad(self, x, f):
+    def grad(self, x, f, counts):
         """g(x), given ``f = f(x)`` (reused by forward differences)."""
-        self.njev += 1
+        counts[1] += 1
         if callable(self.jac):
             g = self.jac(x, *self.args)  # a local, the situation _private_refs measures
             return self._vector(g)
         out = np.empty(self.n)
-        self.nfev += fd_gradient(self._fd_value, x, f, self.jac == "3-point", out, _NO_STEPS)
+        counts[0] += fd_gradient(self._fd_value, x, f, self.mode == codes.MODE_FD3, out,
+                                 _NO_STEPS)
         return out
 
     def _fd_value(self, x):
         return real_scalar(self.fun(x, *self.args), "fun")
 
-    def hess(self, x):
+    def hess(self, x, counts):
         """The Hessian at ``x`` as an (n, n) float64 array."""
-        self.nhev += 1
+        counts[2] += 1
         H = np.array(self._hess(x, *self.args), dtype=np.float64)
         if H.shape != (self.n, self.n):
             raise ValueError(f"hess returned shape {H.shape}, expected ({self.n}, {self.n})")
         return H
 
-    def hessp(self, x, p):
+    def hessp(self, x, p, counts):
         """The Hessian at ``x`` times ``p``."""
-        self.nhev += 1
+        counts[2] += 1
         out = np.array(self._hessp(x, p, *self.args), dtype=np.float64)
         if out.shape != (self.n,):
             raise ValueError(f"hessp returned shape {out.shape}, expected ({self.n},)")
         return out
 
-    def value_and_grad(self, x):
-        """(f(x), g(x))."""
-        if self.fused:
-            self.nfev += 1
-            self.njev += 1
-            out = self.fun(x, *self.args)
-            if not isinstance(out, tuple) or len(out) != 2:
-                raise ValueError("with jac=True, fun must return a tuple (f, g)")
-            f, g = out
-            del out  # the tuple's reference to g would count as another holder
-            return real_scalar(f, "fun"), self._vector(g)
-        f = self.value(x)
-        return f, self.grad(x, f)
-
-    def sync(self, counts):
-        """Copy the counts into the loop's ``counts`` (nfev, njev, nhev)."""
-        counts[0] = self.nfev
-        counts[1] = self.njev
-        counts[2] = self.nhev
-
 
 # --- boundary functions: Python bodies, and compiled bodies beside them ---------
+# The loops call ``obj.fg`` themselves for ``jac=True`` (counting it), the
+# common case: a boundary call there would cost a compiled loop a third of
+# its time on a small problem.
 
 @twin
 def _checked(g, n):
@@ -234,13 +236,12 @@ def _value_compiled(obj, x, counts):
 def value(obj, x, counts):
     """``(f(x), g, have_g)``: the gradient too when it comes with the value
     (``jac=True``), else a placeholder and False."""
-    if obj.fused:
-        f, g = obj.value_and_grad(x)
-        obj.sync(counts)
+    if obj.mode == codes.MODE_FG:
+        counts[0] += 1
+        counts[1] += 1
+        f, g = obj.fg(x)
         return f, g, True
-    f = obj.value(x)
-    obj.sync(counts)
-    return f, None, False
+    return obj.value(x, counts), None, False
 
 
 def _gradient_compiled(obj, x, f, counts):
@@ -255,23 +256,15 @@ def _gradient_compiled(obj, x, f, counts):
 @boundary(_gradient_compiled)
 def gradient(obj, x, f, counts):
     """``g(x)`` given ``f = f(x)``, when ``value`` did not give it."""
-    g = obj.grad(x, f)
-    obj.sync(counts)
-    return g
+    return obj.grad(x, f, counts)
 
 
-def _evaluate_compiled(obj, x, counts):
+@twin
+def evaluate(obj, x, counts):
+    """``(f(x), g(x))``; ``counts`` = (nfev, njev, nhev) kept up to date."""
     f, g, have_g = value(obj, x, counts)
     if not have_g:
         g = gradient(obj, x, f, counts)
-    return f, g
-
-
-@boundary(_evaluate_compiled)
-def evaluate(obj, x, counts):
-    """``(f(x), g(x))``; ``counts`` = (nfev, njev, nhev) kept up to date."""
-    f, g = obj.value_and_grad(x)
-    obj.sync(counts)
     return f, g
 
 
@@ -296,8 +289,7 @@ def _hessian_compiled(obj, x, H, counts):
 @boundary(_hessian_compiled)
 def hessian(obj, x, H, counts):
     """``H = hess(x)``."""
-    H[:, :] = obj.hess(x)
-    obj.sync(counts)
+    H[:, :] = obj.hess(x, counts)
 
 
 def _hessp_compiled(obj, x, p, counts):
@@ -311,20 +303,7 @@ def _hessp_compiled(obj, x, p, counts):
 @boundary(_hessp_compiled)
 def hessp(obj, x, p, counts):
     """``hessp(x, p)``."""
-    out = obj.hessp(x, p)
-    obj.sync(counts)
-    return out
-
-
-def _report_compiled(reporter, nit, x, f, gmax, counts):
-    return False
-
-
-@boundary(_report_compiled)
-def report(reporter, nit, x, f, gmax, counts):
-    """The iteration table (``disp``) and the callback after iteration ``nit``
-    (``nit = 0``: the start, a table row only); True asks to stop."""
-    return reporter is not None and reporter(nit, x, f, gmax, counts)
+    return obj.hessp(x, p, counts)
 
 
 # --- compiled objectives: addresses for the cached entries ------------------------
@@ -345,12 +324,15 @@ def compiled_objective(fun, jac, hess=None, hessp=None, direction=None):
     ``hess``/``hessp`` matter only for ``direction`` NEWTON and NEWTON_CG.
     Cached per function: this runs on every ``minimize`` call.
     """
-    if not is_jitted(fun):
-        return None
     if direction not in (codes.NEWTON, codes.NEWTON_CG):
         hess = hessp = direction = None  # not called: not looked up
-    return memo(fun, ("objective", jac, hess, hessp, direction),
-                lambda: _lookup(fun, jac, hess, hessp, direction))
+    key = (jac, hess, hessp, direction)
+    found = cached(fun, key)
+    if found is not MISSING:
+        return found
+    if not is_jitted(fun):
+        return None
+    return memo(fun, key, lambda: _lookup(fun, jac, hess, hessp, direction))
 
 
 def _lookup(fun, jac, hess, hessp, direction):
