@@ -1,7 +1,9 @@
 """``python -m fastopt``: race the methods on the lecture notes' test surfaces.
 
 ``python -m fastopt --nist`` prints instead the NIST StRD certification
-table: fastopt's curve_fit and scipy's, defaults, on all 54 fits.
+table: fastopt's curve_fit and scipy's, defaults, on all 54 fits;
+``python -m fastopt --methods`` the README's tables of methods, made from
+the table of methods.
 
 For each surface and method the table gives the status, iterations, function
 evaluations, distance to the nearest known minimum, and the median wall time of
@@ -66,7 +68,13 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per cell (median)")
     parser.add_argument("--nist", action="store_true",
                         help="print the NIST StRD certification table instead")
+    parser.add_argument("--methods", action="store_true",
+                        help="print the tables of methods (markdown) instead")
     args = parser.parse_args(argv)
+    if args.methods:
+        from fastopt._minimize.show import markdown
+        print(markdown())
+        return
     if args.nist:
         from fastopt.datasets.certify import table
         print(f"fastopt {fastopt.__version__}: NIST StRD nonlinear regression, curve_fit "

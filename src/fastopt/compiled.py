@@ -2,17 +2,19 @@
 
 Every ``minimize`` method is here as a function a ``@numba.njit`` function can
 call, running the same compiled loop as ``fastopt.minimize`` (same iterates,
-same defaults): the functions are generated from the table of methods, with
-each method's options as keyword arguments (``fastopt.show_options``), then
-``maxiter`` (``-1``: ``200 * len(x0)`` where that is the default) and ``gtol``.  The objective is a numba-compiled ``fg(x) -> (f, g)``: value
-and gradient, ``x`` and ``g`` 1-D float64 arrays.  Each solver returns a
-``Result`` named tuple ``(x, fun, jac, nit, nfev, njev, status)``; the run
-succeeded when ``status`` is ``SUCCESS`` or ``FTOL`` (see ``succeeded``).
+same defaults).  The functions are generated from the table of methods:
+``fg``, then ``hess`` (newton) or ``hessp`` (newton-cg), then ``x0``, then
+the method's options as keyword arguments with the table's defaults
+(``fastopt.show_options``), then ``maxiter`` (``-1``: ``200 * len(x0)``
+where that is the default) and ``gtol``.  The objective is a numba-compiled
+``fg(x) -> (f, g)``: value and gradient, ``x`` and ``g`` 1-D float64 arrays.
+Each solver returns a ``Result`` named tuple ``(x, fun, jac, nit, nfev,
+njev, status)``; the run succeeded when ``status`` is ``SUCCESS`` or
+``FTOL`` (see ``succeeded``).
 
-The drivers behind these functions are compiled once and cached on disk; a
-user function that calls them compiles only a thin wrapper around them, in
-well under a second.  numba cannot cache a function that passes a compiled
-function on as a value (it stores the callee's address), so a
+The loops behind these functions are compiled once and cached on disk, and
+loaded when a caller is compiled.  numba cannot cache a function that passes
+a compiled function on as a value (it stores the callee's address), so a
 ``cache=True`` function calling these solvers is compiled again in each
 process, with a ``NumbaWarning`` saying so.  They allocate their own work
 arrays and touch no global state, so they can run concurrently, e.g. one
@@ -129,7 +131,8 @@ def _solver(spec):
                  "unused_hess": unused_hess, "unused_hessp": unused_hessp,
                  "Options": curvature.Options}
     head = "    x = np.ascontiguousarray(x0)\n"
-    head += "    if maxiter < 0:\n        maxiter = 200 * x.size\n" if spec.maxiter == "200n" else ""
+    if spec.maxiter == "200n":
+        head += "    if maxiter < 0:\n        maxiter = 200 * x.size\n"
     if spec.rule is not None:
         rule = spec.rule
         namespace.update(Hyper=rule.Hyper, State=rule.State)

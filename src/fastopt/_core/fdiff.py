@@ -18,7 +18,7 @@ keep a reference to its argument).
 """
 import numpy as np
 
-from .twin import twin
+from .twin import boundary, twin
 from .validate import real_scalar, start_vector
 
 EPS = np.finfo(np.float64).eps
@@ -65,6 +65,17 @@ def fd_gradient(value, x, f0, central, out, h):
     return (2 if central else 1) * x.size
 
 
+def _quotient_compiled(out, a, b, h):
+    for i in range(out.size):
+        out[i] = (a[i] - b[i]) / h
+
+
+@boundary(_quotient_compiled)
+def quotient(out, a, b, h):
+    """``out = (a - b) / h``: one loop compiled, one array expression in Python."""
+    np.divide(np.subtract(a, b, out=out), h, out=out)
+
+
 @twin
 def _zero(v):
     for i in range(v.size):
@@ -102,14 +113,10 @@ def fd_jacobian(evaluate, problem, x, f, Jt, step, counts):
                 xm[j] = x[j] - h
                 fp = evaluate(problem, xp, counts)
                 fm = evaluate(problem, xm, counts)
-                h2 = xp[j] - xm[j]
-                for i in range(f.size):
-                    Jt[j, i] = (fp[i] - fm[i]) / h2
+                quotient(Jt[j], fp, fm, xp[j] - xm[j])
             else:
                 fp = evaluate(problem, xp, counts)
-                h_taken = xp[j] - x[j]  # the step actually taken, after rounding
-                for i in range(f.size):
-                    Jt[j, i] = (fp[i] - f[i]) / h_taken
+                quotient(Jt[j], fp, f, xp[j] - x[j])  # the step taken, after rounding
             xp[j] = x[j]
             xm[j] = x[j]
             if h >= step or abs(x[j]) >= FORWARD_STEP or not _zero(Jt[j]):

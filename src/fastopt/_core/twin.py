@@ -29,8 +29,10 @@ def twin(fn=None, *, inline=False):
     keeps the caller cacheable.
     """
     def attach(f):
-        overload(f, jit_options=UNCACHED, strict=False,
-                 inline="always" if inline else "never")(lambda *args: f)
+        if not getattr(f, "_twin", False):  # once: a second overload would be ambiguous
+            overload(f, jit_options=UNCACHED, strict=False,
+                     inline="always" if inline else "never")(lambda *args: f)
+            f._twin = True
         return f
     return attach if fn is None else attach(fn)
 

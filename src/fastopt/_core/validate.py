@@ -54,7 +54,8 @@ def in_interval(name, value, low, high, low_in=False, high_in=False, why=""):
     """A finite real number in the interval from ``low`` to ``high`` (each
     end open unless ``low_in``/``high_in``); ``why`` ends the message."""
     value = real(name, value)
-    ok = (value > low or (low_in and value == low)) and (value < high or (high_in and value == high))
+    ok = ((value > low or (low_in and value == low))
+          and (value < high or (high_in and value == high)))
     if not ok:
         lo, hi = "[" if low_in else "(", "]" if high_in else ")"
         raise ValueError(f"{name} must be in {lo}{low:g}, {high:g}{hi}{why}, got {value!r}")

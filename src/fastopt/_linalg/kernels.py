@@ -1,10 +1,10 @@
-"""Kernels of the Lyapunov solver (``fastopt._lyapunov``).
+"""Kernels of the Lyapunov solver (``lyapunov.py``).
 
 * ``triangular_sylvester``: ``S Y + Y R^T = C`` for upper quasi-triangular
   ``S`` and ``R`` (diagonal blocks of one real Schur factor ``T``), ``C``
   overwritten by ``Y``: the back substitution of Bartels and Stewart (1972),
   the work of LAPACK's ``dtrsyl``, for the small blocks at the leaves of the
-  recursive blocked solver in ``fastopt._lyapunov``;
+  recursive blocked solver in ``lyapunov.py``;
 * ``max_abs``, ``is_symmetric``, ``symmetrize``: the input checks and the
   symmetric bookkeeping, one pass each;
 * ``min_pair_sum``: ``min |l_i + l_j|`` over eigenvalue pairs, the distance

@@ -17,7 +17,7 @@ Two paths, chosen by a cheap test of ``A``'s symmetry:
   solved by recursive halving (Jonsson and Kagstrom 2002): the off-diagonal
   couplings become matrix products (BLAS ``dgemm``), and only blocks of at
   most ``_LEAF`` rows and columns go to the compiled back substitution
-  (``_kernels.lyapunov.triangular_sylvester``).  scipy calls LAPACK's
+  (``kernels.triangular_sylvester``).  scipy calls LAPACK's
   ``dtrsyl``, which does all the work as that back substitution, one row
   at a time; at ``n = 1000`` it takes twice as long as the Schur form.
   When ``Q`` is symmetric so is ``Y``, and only its upper half is solved.

@@ -64,7 +64,7 @@ def sgd_covariance(H, grad_cov, lr=None, *, harmonic=None):
     The scaling is ``sqrt(gamma_k)``: ``Cov(theta_k - theta*)`` is about
     ``gamma_k V``.  (The lecture notes print ``(theta_k - theta*) / gamma_k``,
     whose covariance grows like ``V / gamma_k`` instead; the Monte Carlo test
-    in ``tests/test_lyapunov.py`` confirms the square root.)
+    in ``tests/test_sgd_covariance.py`` confirms the square root.)
 
     Parameters
     ----------

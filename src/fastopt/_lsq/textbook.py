@@ -33,34 +33,33 @@ GO_ON = codes.RUNNING
 #: Tingleff 2004, Section 3.2, suggest 1e-6 to 1).
 LAM_FACTOR = 10.0
 LAM_START = 1e-3
+#: The same, for ``sqrt(lam)``, the form the loop keeps.
+ROOT_FACTOR = LAM_FACTOR ** 0.5
+ROOT_START = LAM_START ** 0.5
 
 
 @twin
-def _gradient_test(Jt, f, gtol):
-    """Whether ``max |J^T f| <= gtol``."""
+def _gradient_test(Jt, f, fnorm, gtol):
+    """Whether ``max |J^T f| <= gtol``, from ``J^T (f / ||f||)``: the product
+    itself may overflow where the test's answer is plain."""
     g = 0.0
     for j in range(Jt.shape[0]):
-        g = max(g, abs(np.dot(Jt[j], f)))
-    return g <= gtol
+        g = max(g, abs(np.dot(Jt[j], f / fnorm)))
+    return g <= gtol / fnorm
+
+
 
 
 @twin
-def _half_square(f):
-    """``||f||^2 / 2``, inf (not an overflow error or warning) when it overflows."""
-    r = norm2(f)
-    return 0.5 * r * r
-
-
-@twin
-def _linearise(problem, x, f, Jt, Jf, fd_step, gtol, perm, rdiag, colnorm, qtf, R, work,
-               counts):
+def _linearise(problem, x, f, fnorm, Jt, Jf, fd_step, gtol, perm, rdiag, colnorm, qtf, R,
+               work, counts):
     """The head of both loops: ``J`` at ``x`` into ``Jt``, then ``LSQ_NONFINITE`` or
     ``LSQ_GTOL`` if it says so, else its pivoted QR (``trust_lm.factor`` on the copy
     ``Jf``) and ``GO_ON``."""
     update_jacobian(problem, x, f, Jt, fd_step, counts)
     if not all_finite(Jt):
         return codes.LSQ_NONFINITE
-    if _gradient_test(Jt, f, gtol):
+    if fnorm == 0.0 or _gradient_test(Jt, f, fnorm, gtol):
         return codes.LSQ_GTOL
     Jf[:, :] = Jt
     trust_lm.factor(Jf, f, perm, rdiag, colnorm, qtf, R, work)
@@ -85,25 +84,28 @@ def gauss_newton(problem, x0, f0, diag0, settings, max_nfev, refine_fd):
     perm = np.empty(n, dtype=np.int64)
     rdiag, colnorm, qtf = np.empty(n), np.empty(n), np.empty(n)
     p, w1, w2, w3, sdiag = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    cost = _half_square(f)
+    fnorm = norm2(f)
     nit = 0
-    if not math.isfinite(cost):
+    if not math.isfinite(fnorm):
         return Fit(x, f, Jt, codes.LSQ_NONFINITE, nit, counts)
     while True:
-        status = _linearise(problem, x, f, Jt, Jf, settings.fd_step, gtol, perm, rdiag,
-                            colnorm, qtf, R, w1, counts)
+        status = _linearise(problem, x, f, fnorm, Jt, Jf, settings.fd_step, gtol, perm,
+                            rdiag, colnorm, qtf, R, w1, counts)
         if status != GO_ON:
             return Fit(x, f, Jt, status, nit, counts)
         trust_lm.lm_parameter(R, perm, np.ones(n), qtf, math.inf, 0.0, p, sdiag, w1, w2, w3)
-        slope = 0.0  # g . (-p) = -(J p)^T f, negative for a descent direction
+        # The sum of squares and its slope along -p, both divided by ||f||^2:
+        # the test is then free of overflow for any size of residuals.
+        slope = 0.0  # g . (-p) / ||f||^2 = -(J p)^T f / ||f||^2 < 0 for descent
         for j in range(n):
-            slope -= p[j] * np.dot(Jt[j], f)
+            slope -= (p[j] / fnorm) * np.dot(Jt[j], f / fnorm)
         alpha = 1.0
         while True:
             x_new = x - alpha * p
             f_new = evaluate(problem, x_new, counts)
-            cost_new = _half_square(f_new)
-            if armijo.sufficient_decrease(cost_new, cost, alpha, slope):  # False for NaN
+            fnorm_new = norm2(f_new)
+            ratio = fnorm_new / fnorm
+            if armijo.sufficient_decrease(0.5 * ratio * ratio, 0.5, alpha, slope):  # not NaN
                 break
             if counts[0] >= max_nfev:
                 return Fit(x, f, Jt, codes.LSQ_MAXFEV, nit, counts)
@@ -114,20 +116,20 @@ def gauss_newton(problem, x0, f0, diag0, settings, max_nfev, refine_fd):
         # Only a full step judges convergence (as scipy's trf guards its ftol
         # test by the step's ratio): a backtracked step is small and decreases
         # little by construction, far from any minimum.
-        status = _stopping(cost, cost_new, norm2(p), norm2(x), ftol, xtol, counts,
+        status = _stopping(ratio, norm2(p), norm2(x), ftol, xtol, counts,
                            max_nfev) if alpha == 1.0 else \
             (codes.LSQ_MAXFEV if counts[0] >= max_nfev else GO_ON)
-        x, f, cost = x_new, f_new, cost_new
+        x, f, fnorm = x_new, f_new, fnorm_new
         if status != GO_ON:
             update_jacobian(problem, x, f, Jt, settings.fd_step, counts)
             return Fit(x, f, Jt, status, nit, counts)
 
 
 @twin
-def _stopping(cost, cost_new, step, xnorm, ftol, xtol, counts, max_nfev):
-    """scipy's ftol and xtol tests after an accepted step, then the
-    evaluation limit: a status, or ``GO_ON``."""
-    small_decrease = cost - cost_new <= ftol * cost
+def _stopping(ratio, step, xnorm, ftol, xtol, counts, max_nfev):
+    """scipy's ftol and xtol tests after an accepted step that took ``||f||``
+    to ``ratio ||f||``, then the evaluation limit: a status, or ``GO_ON``."""
+    small_decrease = 1.0 - ratio * ratio <= ftol  # (cost - cost_new) / cost
     small_step = step <= xtol * (xtol + xnorm)
     if small_decrease and small_step:
         return codes.LSQ_FTOL_XTOL
@@ -162,37 +164,38 @@ def damped(problem, x0, f0, settings, max_nfev, marquardt):
     perm = np.empty(n, dtype=np.int64)
     rdiag, colnorm, qtf = np.empty(n), np.empty(n), np.empty(n)
     p, work, sdiag, shift = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    cost = _half_square(f)
+    fnorm = norm2(f)
     nit = 0
-    lam = -1.0
-    if not math.isfinite(cost):
+    root = -1.0  # sqrt(lam), which cannot overflow where lam would (J ~ 1e200)
+    if not math.isfinite(fnorm):
         return Fit(x, f, Jt, codes.LSQ_NONFINITE, nit, counts)
     while True:
-        status = _linearise(problem, x, f, Jt, Jf, settings.fd_step, gtol, perm, rdiag,
-                            colnorm, qtf, R, work, counts)
+        status = _linearise(problem, x, f, fnorm, Jt, Jf, settings.fd_step, gtol, perm,
+                            rdiag, colnorm, qtf, R, work, counts)
         if status != GO_ON:
             return Fit(x, f, Jt, status, nit, counts)
-        if lam < 0.0:  # Levenberg: relative to the largest curvature
-            lam = LAM_START * (1.0 if marquardt else max(colnorm.max() ** 2, 1e-300))
+        if root < 0.0:  # Levenberg: relative to the largest curvature
+            root = ROOT_START * (1.0 if marquardt else max(colnorm.max(), 1e-150))
         while True:
             # (J^T J + lam D^2) p = J^T f, D = I or the column norms of J.
             for j in range(n):
-                shift[j] = math.sqrt(lam) * (colnorm[j] if marquardt else 1.0)
+                shift[j] = root * (colnorm[j] if marquardt else 1.0)
             trust_lm.damped_solve(R, perm, shift, qtf, p, sdiag, work)
             x_new = x - p
             f_new = evaluate(problem, x_new, counts)
-            cost_new = _half_square(f_new)
-            if cost_new < cost:  # False for NaN: rejected like any other step
-                lam /= LAM_FACTOR
+            fnorm_new = norm2(f_new)
+            ratio = fnorm_new / fnorm
+            if ratio < 1.0:  # False for NaN: rejected like any other step
+                root /= ROOT_FACTOR
                 break
-            lam *= LAM_FACTOR
+            root *= ROOT_FACTOR
             if counts[0] >= max_nfev:
                 return Fit(x, f, Jt, codes.LSQ_MAXFEV, nit, counts)
-            if norm2(p) <= xtol * (xtol + norm2(x)) or not math.isfinite(lam):
+            if norm2(p) <= xtol * (xtol + norm2(x)) or not math.isfinite(root):
                 return Fit(x, f, Jt, codes.LSQ_XTOL, nit, counts)  # no decrease left above xtol
         nit += 1
-        status = _stopping(cost, cost_new, norm2(p), norm2(x), ftol, xtol, counts, max_nfev)
-        x, f, cost = x_new, f_new, cost_new
+        status = _stopping(ratio, norm2(p), norm2(x), ftol, xtol, counts, max_nfev)
+        x, f, fnorm = x_new, f_new, fnorm_new
         if status != GO_ON:
             update_jacobian(problem, x, f, Jt, settings.fd_step, counts)
             return Fit(x, f, Jt, status, nit, counts)

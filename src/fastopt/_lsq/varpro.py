@@ -5,13 +5,18 @@ import numpy as np
 from scipy.optimize import OptimizeResult, OptimizeWarning
 
 from .._core import codes
-from .._core.fdiff import CENTRAL_STEP, FORWARD_STEP, jacobian_step
+from .._core.fdiff import CENTRAL_STEP, FORWARD_STEP, fd_jacobian
 from .._core.validate import start_vector
 from .api import least_squares
 from .kernels.covariance import covariance, rank_tolerance
 
 EPS = np.finfo(np.float64).eps
 JACOBIANS = ("golub-pereyra", "kaufman")
+
+
+def _flat_basis(projection, alpha, counts):
+    """The weighted basis at ``alpha``, flattened: ``fd_jacobian``'s residuals."""
+    return projection.basis(alpha).ravel()
 
 
 class _Projection:
@@ -70,7 +75,7 @@ class _Projection:
     def derivatives(self, alpha, central=False):
         """``W dPhi/dalpha``, shape (m, k, q): ``dphi``, or differences of
         ``phi`` with MINPACK's relative steps (forward ``sqrt(eps) |alpha_j|``,
-        central ``eps^(1/3) |alpha_j|``)."""
+        central ``eps^(1/3) |alpha_j|``; ``fdiff.fd_jacobian``)."""
         m, k = self.shape
         q = alpha.size
         if self.dphi is not None:
@@ -81,18 +86,12 @@ class _Projection:
                 raise ValueError(f"dphi must return shape (m, k, q) = {(m, k, q)}, "
                                  f"got {D.shape}")
             return D * self.w[:, None, None]
-        D = np.empty((m, k, q))
-        step = CENTRAL_STEP if central else FORWARD_STEP
-        for j in range(q):
-            h = jacobian_step(alpha[j], step)
-            up, down = alpha.copy(), alpha.copy()
-            up[j] += h
-            if central:
-                down[j] -= h
-                D[:, :, j] = (self.basis(up) - self.basis(down)) / (up[j] - down[j])
-            else:  # self.Phi is at alpha (jacobian calls at() first)
-                D[:, :, j] = (self.basis(up) - self.Phi) / (up[j] - alpha[j])
-        return D
+        # The basis as m k residuals, differenced as least_squares differences
+        # its residuals (self.Phi is at alpha: jacobian calls at() first).
+        Dt = np.empty((q, m * k))
+        fd_jacobian(_flat_basis, self, alpha, self.Phi.ravel(),
+                    Dt, -CENTRAL_STEP if central else FORWARD_STEP, np.zeros(2, np.int64))
+        return Dt.T.reshape(m, k, q)
 
     def jacobian(self, alpha):
         """Jacobian of ``r(alpha)``: Kaufman's ``P D_j c``, or Golub and

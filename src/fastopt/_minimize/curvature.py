@@ -27,11 +27,11 @@ from .._core import codes
 from .._core.fnptr import ADDRESSES, VECTOR, function_value
 from .._core.jit import KERNEL_OPTIONS
 from .._core.twin import twin
-from .._core.vector import axpy_to, dot, inf_norm, slope_and_inf_norm
+from .._core.vector import axpy_to, dot, slope_and_inf_norm
 from . import directions
 from .directions import Memory
 from .kernels import wolfe
-from .objective import F_TYPE, FG_TYPE, G_TYPE, HESS_TYPE, HESSP_TYPE, Compiled, evaluate
+from .objective import F_TYPE, FG_TYPE, G_TYPE, HESS_TYPE, HESSP_TYPE, Compiled, evaluate, start
 
 
 class Options(NamedTuple):
@@ -81,17 +81,11 @@ def solve(obj, direction, x0, options, mem, reporter):
     x = x0.copy()
     trial = np.empty(n)
     d = np.zeros(n)
-    f, g = evaluate(obj, x, counts)
-    gmax = inf_norm(g)
+    f, g, gmax, status = start(obj, x, counts, reporter)
     nit = 0
     f_prev = f
-    status = codes.RUNNING
     fresh = True  # no curvature information yet: at the start and after a restart
     restart = False  # the last line search failed: take one steepest-descent step
-    if not (math.isfinite(f) and math.isfinite(gmax)):
-        status = codes.NONFINITE
-    elif reporter is not None and reporter(0, x, f, gmax, counts):
-        status = codes.CALLBACK
     while status == codes.RUNNING:
         if gmax <= gtol:
             status = codes.SUCCESS

@@ -32,7 +32,7 @@ from .._core.fnptr import ADDRESSES, VECTOR, function_value
 from .._core.jit import KERNEL_OPTIONS, renamed_copy
 from .._core.twin import twin
 from .._core.vector import inf_norm, sq_norm
-from .objective import F_TYPE, FG_TYPE, G_TYPE, Compiled, evaluate, gradient, value
+from .objective import F_TYPE, FG_TYPE, G_TYPE, Compiled, evaluate, gradient, start, value
 
 
 class Result(NamedTuple):
@@ -103,15 +103,9 @@ def solve(obj, rule, lr, hyper, state, x0, maxiter, gtol, line_search, reporter)
     trial = np.empty(n)
     powers = np.ones(2)  # running beta1^t, beta2^t (see _steps/kernels.py)
     counts = np.zeros(3, dtype=np.int64)
-    f, g = evaluate(obj, x, counts)
-    gmax = inf_norm(g)
+    f, g, gmax, status = start(obj, x, counts, reporter)
     nit = 0
     alpha = 0.0
-    status = codes.RUNNING
-    if not (math.isfinite(f) and math.isfinite(gmax)):
-        status = codes.NONFINITE
-    elif reporter is not None and reporter(0, x, f, gmax, counts):
-        status = codes.CALLBACK
     while status == codes.RUNNING:
         if gmax <= gtol:
             status = codes.SUCCESS

@@ -11,6 +11,7 @@ The boundary functions below (``evaluate``, ``value``, ``gradient``,
 the one and a compiled body for the other: they are the only places where
 the two lives of a loop differ (``_core/twin.py``).
 """
+import math
 import sys
 from typing import NamedTuple
 
@@ -24,6 +25,7 @@ from .._core.fnptr import MATRIX, MISSING, VECTOR, addresses, cached, memo
 from .._core.jit import KERNEL_OPTIONS
 from .._core.twin import boundary, twin
 from .._core.validate import real_scalar
+from .._core.vector import inf_norm
 
 #: fun(x) -> (f, g), used with ``jac=True``.
 FG_SIG = types.Tuple((types.float64, VECTOR))(VECTOR)
@@ -266,6 +268,21 @@ def evaluate(obj, x, counts):
     if not have_g:
         g = gradient(obj, x, f, counts)
     return f, g
+
+
+@twin
+def start(obj, x, counts, reporter):
+    """The loops' first evaluation, at ``x``: ``(f, g, max |g_i|, status)``
+    with status ``RUNNING``, ``NONFINITE``, or ``CALLBACK`` when the reporter
+    (the Python driver's, or None) asks to stop at once."""
+    f, g = evaluate(obj, x, counts)
+    gmax = inf_norm(g)
+    status = codes.RUNNING
+    if not (math.isfinite(f) and math.isfinite(gmax)):
+        status = codes.NONFINITE
+    elif reporter is not None and reporter(0, x, f, gmax, counts):
+        status = codes.CALLBACK
+    return f, g, gmax, status
 
 
 def _hess_mode_compiled(obj):

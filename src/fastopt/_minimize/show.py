@@ -40,3 +40,26 @@ def show_options(method=None, disp=True):
     if not disp:
         return text
     print(text)
+
+
+def _defaults(spec):
+    shown = [f"{k}={'None' if v is None else f'{v:g}'}" for k, v in spec.options.items()]
+    shown.append(f"maxiter={'200 n' if spec.maxiter == '200n' else spec.maxiter}")
+    shown.append(f"gtol={spec.gtol:g}")
+    return "`" + ", ".join(shown) + "`"
+
+
+def markdown():
+    """The README's two tables of methods (curvature, then first-order), from the table.
+
+    ``python -m fastopt --methods`` prints them; a test checks the README has them.
+    """
+    blocks = []
+    for title, names in (("direction", table.CURVATURE), ("update (g = gradient)",
+                                                          table.FIRST_ORDER)):
+        rows = [f"| method | {title} | defaults | reference |", "| --- | --- | --- | --- |"]
+        for name in names:
+            spec = table.METHODS[name]
+            rows.append(f"| `{name}` | {spec.update} | {_defaults(spec)} | {spec.reference} |")
+        blocks.append("\n".join(rows))
+    return "\n\n".join(blocks)

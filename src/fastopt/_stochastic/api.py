@@ -9,8 +9,7 @@ from scipy.optimize import OptimizeResult
 from .._core import codes, validate
 from .._core.jit import entry_point
 from .._core.status import STOCHASTIC
-from .. import schedules
-from . import shuffle
+from . import schedules, shuffle
 from .epochs import compiled_epoch, epoch
 from .table import METHODS
 

@@ -5,11 +5,11 @@ Nocedal and Wright (2006), Numerical Optimization, Algorithm 3.3: factor
 raising ``tau`` until the factorization succeeds; the result is a descent
 direction whatever the sign of ``H``'s eigenvalues.  The lecture notes'
 damping ``H + eps I`` with ``eps`` chosen automatically, with one change:
-``D`` is the Hessian's own diagonal magnitudes rather than ``I`` (the scaling
-More 1978 uses for Levenberg-Marquardt), so the damping is invariant to the
-units of the variables.  With ``D = I`` the shift needed by the largest
-curvature swamps the small ones on badly scaled problems (MGH's Osborne 1 and
-Meyer then crawl for 1e5 iterations).
+the shift is ``tau D`` with ``D`` the Hessian's own diagonal magnitudes
+rather than ``I`` (the scaling More 1978 uses for Levenberg-Marquardt), so
+the damping is invariant to the units of the variables.  With ``D = I`` the
+shift needed by the largest curvature swamps the small ones on badly scaled
+problems (MGH's Osborne 1 and Meyer then crawl for 1e5 iterations).
 """
 import numpy as np
 
@@ -50,7 +50,8 @@ def cholesky(A, shift, L):
 
 @kernel
 def damped_newton_direction(H, g, L, d):
-    """Solve ``(H + tau I) d = -g`` with the smallest ``tau`` of N&W Alg. 3.3.
+    """Solve ``(H + tau D) d = -g`` with the smallest ``tau`` of N&W Alg. 3.3,
+    ``D`` the Hessian's diagonal magnitudes (floored; the module says why).
 
     Returns ``tau``, or -1 if no shift up to the limit gives a positive
     definite matrix (only possible with non-finite entries).
