@@ -332,3 +332,24 @@ def test_a_fresh_gradient_array_is_not_copied():
 
     f, g = Objective(fg, True, (), 3).fg(np.ones(3))
     assert g is made[-1]()
+
+
+def test_repeated_calls_validate_as_the_first():
+    # minimize keeps the plan of a call for the next identical one: it must
+    # warn again, and equal values of other types must not reuse it.
+    p = PROBLEMS["rosenbrock"]
+    for _ in range(2):
+        with pytest.warns(OptimizeWarning, match="Unknown solver options: bogus"):
+            fastopt.minimize(p.fg_jit, p.x0, jac=True, method="l-bfgs",
+                             options={"maxiter": 1, "bogus": 1})
+        with pytest.warns(RuntimeWarning, match="does not use Hessian"):
+            fastopt.minimize(p.fg_jit, p.x0, jac=True, method="adam", hess=rosen_g,
+                             options={"maxiter": 1})
+    options = {"maxiter": 1}
+    assert fastopt.minimize(p.fg_jit, p.x0, jac=True, options=options).nit == 1
+    with pytest.raises(TypeError, match="'maxiter'"):
+        fastopt.minimize(p.fg_jit, p.x0, jac=True, options={"maxiter": True})
+    with pytest.raises(ValueError, match="jac"):
+        fastopt.minimize(p.fg_jit, p.x0, jac=1, options=options)
+    options["maxiter"] = 3  # the same dict, changed: a new plan
+    assert fastopt.minimize(p.fg_jit, p.x0, jac=True, options=options).nit == 3

@@ -1,4 +1,12 @@
-"""``fastopt.minimize``: scipy.optimize.minimize's interface on compiled kernels."""
+"""``fastopt.minimize``: scipy.optimize.minimize's interface on compiled kernels.
+
+A call is validated and resolved into a plan (the method's row, its
+options, the driver, the compiled objective's addresses), then the plan is
+run on ``x0``.  Plans are kept for calls that repeat (same function, method
+and options; ``_PLANS``): a small compiled solve costs a few microseconds,
+and validating its arguments again would be most of them.  Warnings a plan
+was built with are given on every call.
+"""
 import numbers
 import textwrap
 import warnings
@@ -14,6 +22,12 @@ from .hess_inv import LbfgsInverseHessian
 from .objective import Objective, compiled_objective, normalize_jac
 from .report import Reporter, wrap_callback
 
+#: Plans of recent calls, by ``_key``; cleared when full.
+_PLANS = {}
+_MAX_PLANS = 256
+#: Largest ``Memory.buffer`` (in elements, 1 MB) whose head ``res.jac`` may be a view of.
+_SHARED_BUFFER = 1 << 17
+
 
 def _result(x, f, g, nit, nfev, njev, status, **extra):
     """scipy's ``OptimizeResult`` from a loop's outputs (plus ``extra`` fields):
@@ -23,45 +37,16 @@ def _result(x, f, g, nit, nfev, njev, status, **extra):
                           success=success, message=message, **extra)
 
 
-def _solver_options(spec, options, tol, n):
-    """Split ``options`` into (method options, maxiter, gtol, disp), warning on unknown keys."""
-    if not options:
-        if options is None or type(options) is dict:  # the common case, quickly
-            return {}, spec.maxiter_for(n), spec.gtol if tol is None else \
-                validate.tolerance("gtol (or tol)", tol), 0
-    if not isinstance(options, dict):
-        raise TypeError(f"options must be a dict or None, got {type(options).__name__}")
-    given = {}
-    unknown = []
-    for name, value in options.items():
-        if name in spec.options or name == "line_search":
-            given[name] = value
-        elif name not in spec.option_names:
-            unknown.append(str(name))
-    if unknown:
-        warnings.warn("Unknown solver options: " + ", ".join(sorted(unknown)),
-                      OptimizeWarning, stacklevel=3)
-    maxiter = options.get("maxiter")
-    maxiter = spec.maxiter_for(n) if maxiter is None else \
-        validate.integer("option 'maxiter'", maxiter, 0)
-    gtol = options.get("gtol", spec.gtol if tol is None else tol)
-    if gtol is not spec.gtol:
-        gtol = validate.tolerance("gtol (or tol)", gtol)
-    disp = options.get("disp", False)
-    if type(disp) is not bool and not isinstance(disp, numbers.Integral):
-        raise TypeError(f"option 'disp' must be a bool or int, got {type(disp).__name__}")
-    return given, maxiter, gtol, int(disp)
+def _key(fun, method, jac, hess, hessp, callback, tol, options, n):
+    """What a plan depends on (maybe unhashable: the caller's lookup says).
 
-
-def _compiled(fun, jac, report, disp, args, hess=None, hessp=None, direction=None):
-    """The compiled objective's addresses and modes, or None for the Python driver."""
-    if report is not None or disp or args:
-        return None
-    compiled = compiled_objective(fun, jac, hess, hessp, direction)
-    if type(compiled) is str:
-        warnings.warn(f"running the Python driver: {compiled}", OptimizeWarning, stacklevel=4)
-        return None
-    return compiled
+    Values are tagged with their types: equal values of different types
+    (1, 1.0, True) must not share a plan, validation treats them differently.
+    """
+    items = () if not options or type(options) is not dict else \
+        tuple([(name, type(value), value) for name, value in options.items()])
+    return (fun, method, type(jac), jac, hess, hessp, callback, type(tol), tol, items, n,
+            options is None or type(options) is dict)
 
 
 def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
@@ -137,39 +122,101 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
     """
     if not callable(fun):
         raise TypeError(f"fun must be callable, got {type(fun).__name__}")
-    spec = table.lookup(method)
     x = validate.start_vector("x0", x0)
     if type(args) is not tuple:
         args = tuple(args) if isinstance(args, tuple) else (args,)
-    if jac is not True:
-        jac = normalize_jac(jac)
-    if bounds is not None:
-        raise ValueError(f"method {spec.name!r} cannot handle bounds")
-    if (hess is not None or hessp is not None) and not spec.uses_hessian:
-        for name, given in (("hess", hess), ("hessp", hessp)):
-            if given is not None:
-                warnings.warn(f"Method {spec.name} does not use Hessian information ({name}).",
-                              RuntimeWarning, stacklevel=2)
-    if tol is not None and (isinstance(tol, bool) or not isinstance(tol, numbers.Real)):
-        raise TypeError(f"tol must be a number or None, got {type(tol).__name__}")
-    report = None if callback is None else wrap_callback(callback)
-    given, maxiter, gtol, disp = _solver_options(spec, options, tol, x.size)
-    search = given.pop("line_search", "armijo")
-    if search not in ("armijo", "wolfe"):
-        raise ValueError(f"option 'line_search' must be 'armijo' or 'wolfe', got {search!r}")
-    if spec.direction is not None or search == "wolfe":
-        if "lr" in given:
-            raise ValueError("option 'line_search' applies only when no 'lr' is given")
-        return _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report,
-                                   given, maxiter, gtol, disp)
-    return _minimize_first_order(spec, fun, x, args, jac, report, given, maxiter, gtol, disp)
+    key = plan = None
+    if not args and bounds is None:
+        key = _key(fun, method, jac, hess, hessp, callback, tol, options, x.size)
+        try:
+            plan = _PLANS.get(key)
+        except TypeError:  # an unhashable part: no plan kept
+            key = None
+    if plan is None:
+        plan = _plan(fun, method, args, jac, hess, hessp, bounds, callback, tol, options, x.size)
+        if key is not None:
+            if len(_PLANS) >= _MAX_PLANS:
+                _PLANS.clear()
+            _PLANS[key] = plan
+    run, notes = plan
+    for message, category in notes:
+        warnings.warn(message, category, stacklevel=2)
+    return run(x)
 
 
 minimize.__doc__ = minimize.__doc__.replace("{methods}", textwrap.fill(
     table.method_list(), 70, subsequent_indent=" " * 8).lstrip())
 
 
-def _minimize_first_order(spec, fun, x, args, jac, report, given, maxiter, gtol, disp):
+def _plan(fun, method, args, jac, hess, hessp, bounds, callback, tol, options, n):
+    """``(run, notes)``: ``run(x)`` solves from ``x`` (a float64 copy of x0)
+    and returns the result; ``notes`` are the warnings the call earns."""
+    spec = table.lookup(method)
+    jac = normalize_jac(jac)
+    if bounds is not None:
+        raise ValueError(f"method {spec.name!r} cannot handle bounds")
+    notes = []
+    if not spec.uses_hessian:
+        notes += [(f"Method {spec.name} does not use Hessian information ({name}).",
+                   RuntimeWarning) for name, given in (("hess", hess), ("hessp", hessp))
+                  if given is not None]
+    if tol is not None and (isinstance(tol, bool) or not isinstance(tol, numbers.Real)):
+        raise TypeError(f"tol must be a number or None, got {type(tol).__name__}")
+    report = wrap_callback(callback)
+    given, maxiter, gtol, disp = _solver_options(spec, options, tol, n, notes)
+    search = given.pop("line_search", "armijo")
+    if search not in ("armijo", "wolfe"):
+        raise ValueError(f"option 'line_search' must be 'armijo' or 'wolfe', got {search!r}")
+    if spec.direction is not None or search == "wolfe":
+        if "lr" in given:
+            raise ValueError("option 'line_search' applies only when no 'lr' is given")
+        run = _curvature_plan(spec, fun, args, jac, hess, hessp, report, given, maxiter, gtol,
+                              disp, n, notes)
+    else:
+        run = _first_order_plan(spec, fun, args, jac, report, given, maxiter, gtol, disp, n,
+                                notes)
+    return run, tuple(notes)
+
+
+def _solver_options(spec, options, tol, n, notes):
+    """Split ``options`` into (method options, maxiter, gtol, disp), noting unknown keys."""
+    if options is None:
+        options = {}
+    if not isinstance(options, dict):
+        raise TypeError(f"options must be a dict or None, got {type(options).__name__}")
+    given = {}
+    unknown = []
+    for name, value in options.items():
+        if name in spec.options or name == "line_search":
+            given[name] = value
+        elif name not in spec.option_names:
+            unknown.append(str(name))
+    if unknown:
+        notes.append(("Unknown solver options: " + ", ".join(sorted(unknown)), OptimizeWarning))
+    maxiter = options.get("maxiter")
+    maxiter = spec.maxiter_for(n) if maxiter is None else \
+        validate.integer("option 'maxiter'", maxiter, 0)
+    gtol = options.get("gtol", spec.gtol if tol is None else tol)
+    if gtol is not spec.gtol:
+        gtol = validate.tolerance("gtol (or tol)", gtol)
+    disp = options.get("disp", False)
+    if type(disp) is not bool and not isinstance(disp, numbers.Integral):
+        raise TypeError(f"option 'disp' must be a bool or int, got {type(disp).__name__}")
+    return given, maxiter, gtol, int(disp)
+
+
+def _compiled(fun, jac, report, disp, args, notes, hess=None, hessp=None, direction=None):
+    """The compiled objective's addresses and modes, or None for the Python driver."""
+    if report is not None or disp or args:
+        return None
+    compiled = compiled_objective(fun, jac, hess, hessp, direction)
+    if type(compiled) is str:
+        notes.append((f"running the Python driver: {compiled}", OptimizeWarning))
+        return None
+    return compiled
+
+
+def _first_order_plan(spec, fun, args, jac, report, given, maxiter, gtol, disp, n, notes):
     """The fused first-order methods: ``first_order.solve``, compiled or Python."""
     rule = spec.rule
     lr, hyper = rule.resolve(given)
@@ -177,46 +224,73 @@ def _minimize_first_order(spec, fun, x, args, jac, report, given, maxiter, gtol,
     if line_search and not rule.line_search:
         raise ValueError(f"method {spec.name!r} needs option 'lr'")
     lr = 0.0 if line_search else lr
-    state = rule.new_state(x.size)
-    compiled = _compiled(fun, jac, report, disp, args)
+    compiled = _compiled(fun, jac, report, disp, args, notes)
     if compiled is not None:
         addresses, mode, _ = compiled
-        g = np.empty(x.size)
-        f, nit, nfev, njev, status = first_order.entries(rule).run_at(
-            addresses, mode, x, lr, hyper, state, maxiter, gtol, line_search, x, g)
-        return _result(x, f, g, nit, nfev, njev, status)
-    obj = Objective(fun, jac, args, x.size)
-    reporter = Reporter.make(report, disp)
-    step = entry_point(rule.select(x.size), x, x, x, lr, hyper, state, np.ones(2))
-    res = first_order.solve(obj, step, lr, hyper, state, x, maxiter, gtol, line_search,
-                            reporter)
-    if reporter is not None:
-        reporter.finish(res)
-    return _result(res.x, float(res.fun), res.jac, res.nit, int(res.nfev), int(res.njev),
-                   int(res.status))
+        entry = first_order.entries(rule).run_at
+
+        def run(x):
+            g = np.empty(n)
+            f, nit, nfev, njev, status = entry(addresses, mode, x, lr, hyper, rule.new_state(n),
+                                               maxiter, gtol, line_search, x, g)
+            return _result(x, f, g, nit, nfev, njev, status)
+        return run
+    example = np.empty(n)
+    step = entry_point(rule.select(n), example, example, example, lr, hyper, rule.new_state(n),
+                       np.ones(2))
+
+    def run(x):
+        obj = Objective(fun, jac, args, n)
+        reporter = Reporter.make(report, disp)
+        res = first_order.solve(obj, step, lr, hyper, rule.new_state(n), x, maxiter, gtol,
+                                line_search, reporter)
+        if reporter is not None:
+            reporter.finish(res)
+        return _result(res.x, float(res.fun), res.jac, res.nit, int(res.nfev), int(res.njev),
+                       int(res.status))
+    return run
 
 
-def _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report, given, maxiter, gtol,
-                        disp):
+def _curvature_plan(spec, fun, args, jac, hess, hessp, report, given, maxiter, gtol, disp, n,
+                    notes):
     """bfgs, l-bfgs, newton, newton-cg and gd with a Wolfe search: ``curvature.solve``."""
     direction = codes.STEEPEST if spec.direction is None else spec.direction
     options = _curvature_options(direction, given, gtol, maxiter)
     newton_like = direction in (codes.NEWTON, codes.NEWTON_CG)
     if newton_like:
         hess, hessp = _second_derivatives(spec, direction, jac, hess, hessp)
-    compiled = _compiled(fun, jac, report, disp, args, hess=hess, hessp=hessp,
+
+    def result(x, f, g, nit, nfev, njev, nhev, status, buffer, head, count, gamma):
+        if direction == codes.BFGS:
+            return _result(x, f, g, nit, nfev, njev, status, hess_inv=buffer[n:].reshape(n, n))
+        if direction == codes.LBFGS:
+            return _result(x, f, g, nit, nfev, njev, status, hess_inv=LbfgsInverseHessian(
+                buffer, n, options.maxcor, head, count, gamma))
+        if newton_like:
+            return _result(x, f, g, nit, nfev, njev, status, nhev=nhev)
+        return _result(x, f, g, nit, nfev, njev, status)
+
+    compiled = _compiled(fun, jac, report, disp, args, notes, hess=hess, hessp=hessp,
                          direction=direction)
-    n = x.size
     if compiled is not None:
         addresses, mode, hess_mode = compiled
-        (buffer, f, nit, nfev, njev, nhev, status, head, count,
-         gamma) = (_RUN_AT or _run_at())(addresses, mode, hess_mode, direction, x, options, x)
-        # The gradient is the buffer's head: a view, unless it would keep a
-        # large curvature memory alive for a caller holding only res.jac.
-        g = buffer[:n] if buffer.size <= _SHARED_BUFFER else buffer[:n].copy()
-    else:
-        if direction == codes.NEWTON_CG and hessp is None and hess is not None:
-            hessp = _product_from_hess(hess)
+        entry = curvature.entries()[1]
+        # Called through its entry point: numba's dispatch would type the
+        # options tuple on every call.
+        entry = entry.overloads[entry.signatures[0]].entry_point
+
+        def run(x):
+            (buffer, f, nit, nfev, njev, nhev, status, head, count,
+             gamma) = entry(addresses, mode, hess_mode, direction, x, options, x)
+            # The gradient is the buffer's head: a view, unless it would keep a
+            # large curvature memory alive for a caller holding only res.jac.
+            g = buffer[:n] if buffer.size <= _SHARED_BUFFER else buffer[:n].copy()
+            return result(x, f, g, nit, nfev, njev, nhev, status, buffer, head, count, gamma)
+        return run
+    if direction == codes.NEWTON_CG and hessp is None and hess is not None:
+        hessp = _product_from_hess(hess)
+
+    def run(x):
         obj = Objective(fun, jac, args, n, hess if direction == codes.NEWTON else None,
                         hessp if direction == codes.NEWTON_CG else None)
         reporter = Reporter.make(report, disp)
@@ -224,47 +298,23 @@ def _minimize_curvature(spec, fun, x, args, jac, hess, hessp, report, given, max
         res = curvature.solve(obj, direction, x, options, mem, reporter)
         if reporter is not None:
             reporter.finish(res)
-        x, f, g, nit = res.x, float(res.fun), res.jac, res.nit
-        nfev, njev, nhev, status = int(res.nfev), int(res.njev), int(res.nhev), int(res.status)
-        buffer, head = mem.buffer, int(mem.ring[0])
-        count, gamma = int(mem.ring[1]), float(mem.gamma[0])
-    if direction == codes.BFGS:
-        return _result(x, f, g, nit, nfev, njev, status, hess_inv=buffer[n:].reshape(n, n))
-    if direction == codes.LBFGS:
-        return _result(x, f, g, nit, nfev, njev, status, hess_inv=LbfgsInverseHessian(
-            buffer, n, options.maxcor, head, count, gamma))
-    if newton_like:
-        return _result(x, f, g, nit, nfev, njev, status, nhev=nhev)
-    return _result(x, f, g, nit, nfev, njev, status)
-
-
-#: Largest ``Memory.buffer`` (in elements, 1 MB) whose head ``res.jac`` may be a view of.
-_SHARED_BUFFER = 1 << 17
-
-
-_OPTIONS = {}
+        return result(res.x, float(res.fun), res.jac, res.nit, int(res.nfev), int(res.njev),
+                      int(res.nhev), int(res.status), mem.buffer, int(mem.ring[0]),
+                      int(mem.ring[1]), float(mem.gamma[0]))
+    return run
 
 
 def _curvature_options(direction, given, gtol, maxiter):
     """The loop's ``Options``: the method's options (defaults, or ``given``
-    checked), ``gtol`` and ``maxiter``; the defaults' tuples are kept, since
-    building one costs a small solve a noticeable fraction of its time."""
-    key = (direction, gtol, maxiter)
-    if not given and key in _OPTIONS:
-        return _OPTIONS[key]
+    checked), ``gtol`` and ``maxiter``."""
     values = dict(table.CURVATURE_DEFAULTS)
     values.update((name, validate.option(name, value)) for name, value in given.items())
     if not values["c1"] < values["c2"]:
         raise ValueError(f"options must satisfy 0 < c1 < c2 < 1, got c1={values['c1']}, "
                          f"c2={values['c2']}")
-    options = curvature.Options(gtol, values["ftol"] if direction == codes.LBFGS else 0.0,
-                                values["c1"], values["c2"], int(values["maxls"]), maxiter,
-                                int(values["maxcor"]))
-    if not given:
-        if len(_OPTIONS) > 256:  # a caller sweeping gtol or maxiter
-            _OPTIONS.clear()
-        _OPTIONS[key] = options
-    return options
+    return curvature.Options(gtol, values["ftol"] if direction == codes.LBFGS else 0.0,
+                             values["c1"], values["c2"], int(values["maxls"]), maxiter,
+                             int(values["maxcor"]))
 
 
 def _second_derivatives(spec, direction, jac, hess, hessp):
@@ -282,20 +332,6 @@ def _second_derivatives(spec, direction, jac, hess, hessp):
         raise ValueError("method 'newton' factors the Hessian: pass hess, "
                          "or use method='newton-cg' with hessp")
     return hess, hessp
-
-
-def _run_at():
-    """The compiled curvature loop's entry for Python callers, without numba's
-    per-call dispatch (it would type the options tuple on every call);
-    looked up once, then kept."""
-    global _RUN_AT
-    if _RUN_AT is None:
-        run_at = curvature.entries()[1]
-        _RUN_AT = run_at.overloads[run_at.signatures[0]].entry_point
-    return _RUN_AT
-
-
-_RUN_AT = None
 
 
 def _product_from_hess(hess):
