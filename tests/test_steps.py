@@ -1,6 +1,6 @@
 """The first-order update rules: each build of each kernel equals its NumPy oracle.
 
-The table (``fastopt._steps.table.FIRST_ORDER``) drives everything here: a
+The table (``fastopt._steps.table.RULES``) drives everything here: a
 new rule is covered by adding its row, its kernel and its oracle, and a rule
 without an oracle or tuned options fails ``test_every_rule_has_*``.
 """
@@ -13,11 +13,11 @@ import pytest
 from fastopt import compiled, optimizers
 from fastopt._core.jit import renamed_copy
 from fastopt._core.vector import inf_norm
-from fastopt._steps.table import FIRST_ORDER, PARALLEL_MIN_SIZE
+from fastopt._steps.table import RULES, PARALLEL_MIN_SIZE
 from fastopt.testing.oracles import ORACLES
 from fastopt.testing.problems import TUNED_OPTIONS
 
-METHODS = list(FIRST_ORDER)
+METHODS = list(RULES)
 # Hyperparameters away from the defaults so that every term matters.
 HYPER = {"lr": 0.05, "momentum": 0.8, "beta": 0.7, "beta1": 0.85, "beta2": 0.95,
          "rho": 0.9, "eps": 1e-3}
@@ -35,18 +35,18 @@ def _call_inline(x, out, g, lr, h, state, powers):
 
 
 _INLINE = {name: numba.njit(renamed_copy(_call_inline, "_" + name, RULE=rule.rule))
-           for name, rule in FIRST_ORDER.items()}
+           for name, rule in RULES.items()}
 
 
 def _build(name, variant):
-    rule = FIRST_ORDER[name]
+    rule = RULES[name]
     return {"serial": rule.serial, "parallel": rule.parallel, "inline": _INLINE[name],
             "select": rule.select(PARALLEL_MIN_SIZE + 17)}[variant]
 
 
 def _run(name, n, nsteps, variant, seed=0):
     rng = np.random.default_rng(seed)
-    rule = FIRST_ORDER[name]
+    rule = RULES[name]
     values = {k: HYPER[k] for k in rule.hyper_names}
     lr, hyper = rule.resolve(values)
     h = hyper._asdict()
@@ -67,8 +67,8 @@ def _run(name, n, nsteps, variant, seed=0):
 
 def test_every_rule_has_an_oracle_and_tuned_options():
     # What the kernel tests and the convergence tests need, for every row.
-    assert set(ORACLES) == set(FIRST_ORDER)
-    assert set(TUNED_OPTIONS) == set(FIRST_ORDER)
+    assert set(ORACLES) == set(RULES)
+    assert set(TUNED_OPTIONS) == set(RULES)
 
 
 @pytest.mark.parametrize("variant", ["serial", "parallel", "inline", "select"])
@@ -92,7 +92,7 @@ def test_serial_threaded_and_inlined_builds_are_identical(name):
 
 
 def test_out_of_place_leaves_x_unchanged():
-    rule = FIRST_ORDER["adam"]
+    rule = RULES["adam"]
     x = np.arange(5.0)
     out = np.empty(5)
     lr, hyper = rule.resolve({"lr": 0.1})
@@ -111,20 +111,20 @@ def test_inf_norm_reports_nan_and_inf():
 def test_a_rule_with_state_cannot_take_a_line_search():
     from fastopt._steps.table import Step
     with pytest.raises(ValueError, match="stateless"):
-        Step("bad", FIRST_ORDER["adam"].rule, {"lr": None}, ("m",), "", "", "Bad")
+        Step("bad", RULES["adam"].rule, {"lr": None}, ("m",), "", "", "Bad")
 
 
 # --- fastopt.optimizers: one class per rule, generated ------------------------------
 
 def test_one_optimizer_class_per_rule():
-    for name, rule in FIRST_ORDER.items():
+    for name, rule in RULES.items():
         cls = getattr(optimizers, rule.optimizer)
         assert issubclass(cls, optimizers.Optimizer) and cls.rule is rule, name
 
 
 @pytest.mark.parametrize("name", METHODS)
 def test_optimizer_and_compiled_defaults_are_the_table_s(name):
-    rule = FIRST_ORDER[name]
+    rule = RULES[name]
     params = inspect.signature(getattr(optimizers, rule.optimizer)).parameters
     solver = inspect.signature(getattr(compiled, name).py_func).parameters
     for option, default in rule.hyper.items():
@@ -138,7 +138,7 @@ def test_optimizer_and_compiled_defaults_are_the_table_s(name):
 
 @pytest.mark.parametrize("name", METHODS)
 def test_optimizer_step_in_place_matches_the_oracle(name):
-    rule = FIRST_ORDER[name]
+    rule = RULES[name]
     rng = np.random.default_rng(7)
     values = {k: HYPER[k] for k in rule.hyper_names}
     params = rng.standard_normal((3, 4))

@@ -1,17 +1,19 @@
-"""asv suite and script: curve_fit_batch against a Python loop over scipy's curve_fit.
+"""asv suites: curve_fit_batch against a Python loop over scipy's curve_fit, and one fit.
 
 The bar's problem: Gaussian plus linear background (5 parameters), 32 points
 per curve, noisy data, no Jacobian supplied, one shared start.  Both fit the
-same curves; the script also reports how far apart the fitted parameters are.
+same curves.
 
-    python benchmarks/bench_curve_fit.py [N]
+* ``CurveFitBatch``: N = 2000 curves, ``fastopt.curve_fit_batch`` against a
+  Python loop over ``scipy.optimize.curve_fit``;
+* ``CurveFitSingle``: one fit, ``fastopt.curve_fit`` with a numba-compiled
+  model against scipy's ``curve_fit`` given the same compiled model and its
+  NumPy original.
 
-prints fits per second of each (medians of interleaved repeats) and the ratio;
-``--single`` times one fit instead: ``curve_fit`` with a numba-compiled model
-against scipy's ``curve_fit`` given the same model and its NumPy original.
+``python -m benchmarks.scripts.curve_fit [N]`` prints fits per second of each
+(medians of interleaved repeats), the ratio and how far apart the fitted
+parameters are; ``--single`` times one fit instead.
 """
-import sys
-import time
 import warnings
 
 import numba
@@ -69,71 +71,33 @@ def peak_args(x, a, mu, s, c0, c1):
     return a * np.exp(-0.5 * ((x - mu) / s) ** 2) + c0 + c1 * x
 
 
+def single_data():
+    """``(x, y, p0)`` of the one-fit problem."""
+    x, y, p0 = curves(1, seed=1)
+    return x, y[0], p0
+
+
+def single_fits(x, y, p0):
+    """One fit each way, by name: the contenders of ``CurveFitSingle``."""
+    return {"fastopt": lambda: fastopt.curve_fit(peak_args, x, y, p0),
+            "scipy, compiled model": lambda: so.curve_fit(peak_args, x, y, p0),
+            "scipy, NumPy model": lambda: so.curve_fit(peak_scipy, x, y, p0)}
+
+
 class CurveFitSingle:
     """One small fit, the model numba-compiled: fastopt's curve_fit (compiled
     path) against scipy's, given the same compiled model and its NumPy
     original."""
 
     def setup(self):
-        self.x, y, self.p0 = curves(1, seed=1)
-        self.y = y[0]
-        fastopt.curve_fit(peak_args, self.x, self.y, self.p0)  # compile the bridge
+        self.fits = single_fits(*single_data())
+        self.fits["fastopt"]()  # compile the bridge
 
     def time_fastopt(self):
-        fastopt.curve_fit(peak_args, self.x, self.y, self.p0)
+        self.fits["fastopt"]()
 
     def time_scipy_compiled_model(self):
-        so.curve_fit(peak_args, self.x, self.y, self.p0)
+        self.fits["scipy, compiled model"]()
 
     def time_scipy_numpy_model(self):
-        so.curve_fit(peak_scipy, self.x, self.y, self.p0)
-
-
-def single():
-    """Medians of interleaved timings of one fit, and the ratios."""
-    x, y, p0 = curves(1, seed=1)
-    y = y[0]
-    runs = {"fastopt": lambda: fastopt.curve_fit(peak_args, x, y, p0),
-            "scipy, compiled model": lambda: so.curve_fit(peak_args, x, y, p0),
-            "scipy, NumPy model": lambda: so.curve_fit(peak_scipy, x, y, p0)}
-    times = {name: [] for name in runs}
-    for run in runs.values():
-        run()
-    for _ in range(15):
-        for name, run in runs.items():
-            t0 = time.perf_counter()
-            for _ in range(100):
-                run()
-            times[name].append((time.perf_counter() - t0) / 100)
-    ours = np.median(times["fastopt"])
-    print("one fit (32 points, 5 parameters): fastopt %.1f us; " % (ours * 1e6) + "; ".join(
-        f"{name} {np.median(t) * 1e6:.1f} us ({np.median(t) / ours:.1f}x)"
-        for name, t in times.items() if name != "fastopt"))
-
-
-def main():
-    N = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    x, y, p0 = curves(N)
-    fits = fastopt.curve_fit_batch(peak, x, y, p0)
-    ref = scipy_loop(x, y, p0)
-    ours, theirs = [], []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        fastopt.curve_fit_batch(peak, x, y, p0)
-        ours.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        scipy_loop(x, y, p0)
-        theirs.append(time.perf_counter() - t0)
-    ours, theirs = np.median(ours), np.median(theirs)
-    diff = np.abs(fits.popt - ref) / np.maximum(np.abs(ref), 1e-3)
-    print(f"N = {N}, {numba.config.NUMBA_NUM_THREADS} threads: fastopt {N / ours:9.0f} fits/s, "
-          f"scipy loop {N / theirs:7.0f} fits/s, ratio {theirs / ours:5.1f}x; "
-          f"{fits.success.sum()}/{N} converged; median / max relative parameter "
-          f"difference {np.median(diff):.1e} / {diff.max():.1e}")
-
-
-if __name__ == "__main__":
-    if "--single" in sys.argv:
-        single()
-    else:
-        main()
+        self.fits["scipy, NumPy model"]()

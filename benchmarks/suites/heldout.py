@@ -1,27 +1,43 @@
-"""Robustness on held-out least-squares problems: fastopt vs scipy, ``method='lm'``.
+"""Robustness on the held-out problem sets: known minima reached, evaluations spent.
 
-For each of the 44 problems of ``heldout_lsq_problems.py`` (the Moré, Garbow &
-Hillstrom problems in residual form, never used while developing fastopt's
-Levenberg-Marquardt), from the standard start, with default options and with
-``ftol = xtol = gtol = 1e-15``, run ``fastopt.least_squares`` and
-``scipy.optimize.least_squares`` with ``method='lm'`` and their default
-finite-difference Jacobians, and report how many reach a known minimum
-(``LsqProblem.reached`` of ``f = sum r^2`` of the *returned* residuals) and the
-median number of residual evaluations.  Evaluations are counted by a wrapper
-around the residual function, so finite-difference calls (and scipy's extra
-call to size the problem) count the same way for both; the libraries' own
-``nfev`` is shown beside it (scipy's ``'lm'`` leaves the finite-difference
-calls out of its ``nfev``; fastopt counts them).  A solver that raises counts
-as a miss.  Medians are over all 44 problems and over those both libraries
-reached.  A "strict" count is shown beside ``reached``: ``reached`` allows
-1e-8 absolute, which on minima below ~1e-8 (Gaussian, Watson n = 9, 12) lets
-any small enough ``f`` through; the script lists the solves that pass only by
-that slack, and every problem on which the two libraries disagree.
+The problems are ``benchmarks.catalogues`` (never used while developing the
+solvers); nothing here is timed, the classes ``track_`` counts.
 
-Run: ``python benchmarks/heldout_lsq.py`` (``-v``: one line per problem and
-solver).  The asv class ``HeldoutLeastSquares`` tracks the same counts.
+``HeldoutMinimize``
+    Each of the 44 problems of ``catalogues.heldout``, from the standard
+    start, with default options and with tight tolerances, by each curvature
+    method that has a scipy peer (``quasi_newton.PEER``: bfgs, l-bfgs) and by
+    that peer (BFGS, L-BFGS-B): how many reach a known minimum
+    (``Problem.reached``) and the median number of function evaluations.
+    Both libraries get the same compiled objective returning ``(f, g)``.
+    ``python -m benchmarks.scripts.heldout`` prints the table (``-v``: one
+    line per problem).
+
+``HeldoutLeastSquares``
+    The least-squares set, ``fastopt.least_squares`` against scipy's, both with
+    ``method='lm'``:
+
+    For each of the 44 problems of ``catalogues.heldout_lsq`` (the Moré, Garbow &
+    Hillstrom problems in residual form, never used while developing fastopt's
+    Levenberg-Marquardt), from the standard start, with default options and with
+    ``ftol = xtol = gtol = 1e-15``, run ``fastopt.least_squares`` and
+    ``scipy.optimize.least_squares`` with ``method='lm'`` and their default
+    finite-difference Jacobians, and report how many reach a known minimum
+    (``LsqProblem.reached`` of ``f = sum r^2`` of the *returned* residuals) and the
+    median number of residual evaluations.  Evaluations are counted by a wrapper
+    around the residual function, so finite-difference calls (and scipy's extra
+    call to size the problem) count the same way for both; the libraries' own
+    ``nfev`` is shown beside it (scipy's ``'lm'`` leaves the finite-difference
+    calls out of its ``nfev``; fastopt counts them).  A solver that raises counts
+    as a miss.  Medians are over all 44 problems and over those both libraries
+    reached.  A "strict" count is shown beside ``reached``: ``reached`` allows
+    1e-8 absolute, which on minima below ~1e-8 (Gaussian, Watson n = 9, 12) lets
+    any small enough ``f`` through; the script lists the solves that pass only by
+    that slack, and every problem on which the two libraries disagree.
+
+    ``python -m benchmarks.scripts.heldout_lsq`` prints the table (``-v``: one
+    line per problem and solver).
 """
-import sys
 import warnings
 from dataclasses import dataclass
 
@@ -29,13 +45,83 @@ import numpy as np
 import scipy.optimize as so
 
 import fastopt
+from fastopt._minimize.table import METHODS
 
-try:
-    from benchmarks.heldout_lsq_problems import PROBLEMS
-except ImportError:  # run as a script from the benchmarks folder
-    from heldout_lsq_problems import PROBLEMS
+from ..catalogues import heldout, heldout_lsq
+from .quasi_newton import PEER
 
-SETTINGS = {"defaults": {}, "tight": {"ftol": 1e-15, "xtol": 1e-15, "gtol": 1e-15}}
+# --- minimize ------------------------------------------------------------------
+
+SETTINGS_MINIMIZE = ("defaults", "tight")
+TIGHT = {"gtol": 1e-12, "maxiter": 100_000}
+#: Options scipy needs besides its fastopt twin's to be as tight (its evaluation cap).
+SCIPY_TIGHT = {"L-BFGS-B": {"maxfun": 100_000}}
+
+
+def _tight(method):
+    """Tight options of a fastopt method: ``TIGHT``, and ``ftol`` where it has one."""
+    return {**TIGHT, **({"ftol": 1e-15} if "ftol" in METHODS[method].options else {})}
+
+
+#: (label, library, method, options with defaults, options when tight): each
+#: curvature method with a scipy peer, then that peer.
+SOLVERS = [row for method, peer in PEER.items() for row in (
+    (f"fastopt {method}", "fastopt", method, {}, _tight(method)),
+    (f"scipy {peer}", "scipy", peer, {}, {**_tight(method), **SCIPY_TIGHT.get(peer, {})}))]
+
+
+def run_minimize(problem, library, method, options):
+    """``(reached, nfev)`` of one solve from the problem's standard start."""
+    solve = fastopt.minimize if library == "fastopt" else so.minimize
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = solve(problem.fg, np.array(problem.x0), jac=True, method=method, options=options)
+    return problem.reached(res.fun), res.nfev
+
+
+def run_all_minimize():
+    """Outcomes ``[(reached, nfev), ...]`` in catalogue order, keyed by (setting, label)."""
+    out = {}
+    for setting in SETTINGS_MINIMIZE:
+        for label, library, method, default, tight in SOLVERS:
+            options = default if setting == "defaults" else tight
+            out[setting, label] = [run_minimize(p, library, method, options)
+                                   for p in heldout.PROBLEMS]
+    return out
+
+
+def summary_minimize(outcomes):
+    """Rows (setting, label, reached, median nfev) of ``run_all_minimize``'s outcomes."""
+    return [(setting, label, sum(ok for ok, _ in outcomes[setting, label]),
+             float(np.median([nfev for _, nfev in outcomes[setting, label]])))
+            for setting in SETTINGS_MINIMIZE for label, *_ in SOLVERS]
+
+
+class HeldoutMinimize:
+    """asv: known minima reached and median evaluations, bfgs and l-bfgs beside scipy's."""
+
+    params = ([row[0] for row in SOLVERS], list(SETTINGS_MINIMIZE))
+    param_names = ["solver", "setting"]
+    timeout = 900
+
+    def setup_cache(self):
+        return run_all_minimize()
+
+    def track_reached(self, outcomes, solver, setting):
+        return sum(ok for ok, _ in outcomes[setting, solver])
+
+    track_reached.unit = "problems"
+
+    def track_median_nfev(self, outcomes, solver, setting):
+        return float(np.median([nfev for _, nfev in outcomes[setting, solver]]))
+
+    track_median_nfev.unit = "evaluations"
+
+
+# --- least squares ---------------------------------------------------------------
+
+LSQ_PROBLEMS = heldout_lsq.PROBLEMS
+SETTINGS_LSQ = {"defaults": {}, "tight": {"ftol": 1e-15, "xtol": 1e-15, "gtol": 1e-15}}
 LIBRARIES = {"fastopt": fastopt.least_squares, "scipy": so.least_squares}
 
 
@@ -63,7 +149,7 @@ class Outcome:
     message: str
 
 
-def run(problem, library, options):
+def run_lsq(problem, library, options):
     """Solve ``problem`` from its standard start with ``library``'s ``'lm'``.
 
     Parameters
@@ -108,28 +194,28 @@ def strictly_reached(problem, f):
     return any(f <= 1e-8 if m == 0.0 else abs(f - m) <= 1e-6 * abs(m) for m in problem.fmins)
 
 
-def run_all():
+def run_all_lsq():
     """Outcomes of every problem, keyed by (setting, library)."""
-    return {(setting, library): [run(p, library, options) for p in PROBLEMS]
-            for setting, options in SETTINGS.items() for library in LIBRARIES}
+    return {(setting, library): [run_lsq(p, library, options) for p in LSQ_PROBLEMS]
+            for setting, options in SETTINGS_LSQ.items() for library in LIBRARIES}
 
 
 def _median(values):
     return float(np.median(values)) if len(values) else float("nan")
 
 
-def summary(outcomes):
+def summary_lsq(outcomes):
     """Rows (setting, library, reached, strictly reached, median evaluations
     over all problems, over the problems both libraries reached, how many
     those are, median library nfev)."""
     rows = []
-    for setting in SETTINGS:
+    for setting in SETTINGS_LSQ:
         both = [all(outcomes[setting, lib][k].reached for lib in LIBRARIES)
-                for k in range(len(PROBLEMS))]
+                for k in range(len(LSQ_PROBLEMS))]
         for library in LIBRARIES:
             out = outcomes[setting, library]
             rows.append((setting, library, sum(o.reached for o in out),
-                         sum(strictly_reached(p, o.f) for p, o in zip(PROBLEMS, out)),
+                         sum(strictly_reached(p, o.f) for p, o in zip(LSQ_PROBLEMS, out)),
                          _median([o.evaluations for o in out]),
                          _median([o.evaluations for o, b in zip(out, both) if b]),
                          sum(both),
@@ -137,51 +223,15 @@ def summary(outcomes):
     return rows
 
 
-def main(verbose=False):
-    outcomes = run_all()
-    if verbose:
-        for (setting, library), out in outcomes.items():
-            for p, o in zip(PROBLEMS, out):
-                print(f"  {setting:8s} {library:7s} {p.name:31s} {'ok' if o.reached else 'MISSED':6s} "
-                      f"f={o.f:<13.6e} evals={o.evaluations:<6d} nfev={o.nfev:<6d} "
-                      f"status={o.status}" + ("" if o.reached else f"  {o.message}"))
-    print(f"{len(PROBLEMS)} held-out problems (MGH 1981, residual form), method='lm', "
-          f"finite-difference Jacobians; evals = calls of the residual function")
-    print(f"{'setting':9s} {'library':8s} {'reached':>8s} {'strict':>7s} {'median evals':>13s} "
-          f"{'median evals, both reached':>27s} {'median nfev':>12s}")
-    for setting, library, reached, strict, med_all, med_both, n_both, med_nfev in summary(outcomes):
-        print(f"{setting:9s} {library:8s} {reached:>5d}/{len(PROBLEMS)} {strict:>7d} {med_all:13.1f} "
-              f"{med_both:20.1f} ({n_both:2d}) {med_nfev:12.1f}")
-    print("(strict: nonzero minima matched to 1e-6 relative, without reached's 1e-8 absolute slack)")
-    print("Problems where the two disagree (reached: f, evals, status):")
-    any_ = False
-    for setting in SETTINGS:
-        for k, p in enumerate(PROBLEMS):
-            o = {lib: outcomes[setting, lib][k] for lib in LIBRARIES}
-            if len({x.reached for x in o.values()}) > 1:
-                any_ = True
-                print(f"  {setting:8s} {p.name:31s} " + "; ".join(
-                    f"{lib} {'ok' if x.reached else 'MISSED'} f={x.f:.6e} evals={x.evaluations} "
-                    f"status={x.status}" + ("" if x.reached else f" ({x.message})")
-                    for lib, x in o.items()))
-    if not any_:
-        print("  none")
-    loose = [f"{setting} {library} {p.name} (f = {o.f:.6e})"
-             for (setting, library), out in outcomes.items() for p, o in zip(PROBLEMS, out)
-             if o.reached and not strictly_reached(p, o.f)]
-    if loose:
-        print("Reached only through the absolute tolerance: " + "; ".join(loose))
-
-
 class HeldoutLeastSquares:
     """asv: known minima reached and median residual evaluations on the held-out set."""
 
-    params = (list(LIBRARIES), list(SETTINGS))
+    params = (list(LIBRARIES), list(SETTINGS_LSQ))
     param_names = ["library", "setting"]
     timeout = 600
 
     def setup_cache(self):
-        return run_all()
+        return run_all_lsq()
 
     def track_reached(self, outcomes, library, setting):
         return sum(o.reached for o in outcomes[setting, library])
@@ -192,7 +242,3 @@ class HeldoutLeastSquares:
         return _median([o.evaluations for o in outcomes[setting, library]])
 
     track_median_evaluations.unit = "evaluations"
-
-
-if __name__ == "__main__":
-    main("-v" in sys.argv)

@@ -1,4 +1,4 @@
-"""asv suite and script: fastopt.solve_lyapunov against scipy.linalg.solve_continuous_lyapunov.
+"""asv suite: fastopt.solve_lyapunov against scipy.linalg.solve_continuous_lyapunov.
 
 Problems (one seed each, both solvers get the same arrays):
 
@@ -12,11 +12,10 @@ Problems (one seed each, both solvers get the same arrays):
 * ``general_q``: the same ``A`` with an unsymmetric ``Q`` (the full
   triangular solve).
 
-    python benchmarks/bench_lyapunov.py [n ...]
-
-prints, per problem and ``n`` (default 200 500 1000), the medians of
-interleaved repeats (fastopt, scipy, fastopt, ...), the ratio scipy / fastopt,
-and both relative residuals ``||A X + X A^T - Q||_F / ||Q||_F``.
+``python -m benchmarks.scripts.lyapunov [n ...]`` prints, per problem and
+``n`` (default 200 500 1000), the medians of interleaved repeats (fastopt,
+scipy, fastopt, ...), the ratio scipy / fastopt, and both relative residuals
+``||A X + X A^T - Q||_F / ||Q||_F``.
 
 Both solvers spend most of their time in LAPACK/BLAS (the eigensolver or the
 Schur form, and matrix products), so both use OpenBLAS's threads; on a
@@ -24,9 +23,6 @@ shared machine, where a second thread's core may be busy, the times of both
 scatter widely (the Schur form of n = 200 from 17 ms to 100 ms).
 ``OPENBLAS_NUM_THREADS=1`` gives steadier figures.
 """
-import sys
-import time
-
 import numpy as np
 import scipy.linalg as sl
 
@@ -71,36 +67,3 @@ class SolveLyapunov:
 
     def time_scipy(self, kind, n):
         sl.solve_continuous_lyapunov(self.A, self.Q)
-
-
-def compare(kind, n, repeat):
-    A, Q = problem(kind, n)
-    X = fastopt.solve_lyapunov(A, Q)
-    Xs = sl.solve_continuous_lyapunov(A, Q)
-    ours, theirs = [], []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fastopt.solve_lyapunov(A, Q)
-        ours.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        sl.solve_continuous_lyapunov(A, Q)
-        theirs.append(time.perf_counter() - t0)
-    return np.median(ours), np.median(theirs), residual(A, X, Q), residual(A, Xs, Q)
-
-
-def main():
-    sizes = [int(a) for a in sys.argv[1:]] or [200, 500, 1000]
-    fastopt.solve_lyapunov(*problem("general", 60))  # compile / load outside the timings
-    fastopt.solve_lyapunov(*problem("spd", 4))
-    print(f"{'problem':10s} {'n':>5s} {'fastopt ms':>11s} {'scipy ms':>10s} {'ratio':>7s} "
-          f"{'residual fastopt':>17s} {'residual scipy':>15s}")
-    for kind in KINDS:
-        for n in sizes:
-            repeat = 41 if n <= 200 else 11 if n <= 500 else 5
-            ours, theirs, r_ours, r_theirs = compare(kind, n, repeat)
-            print(f"{kind:10s} {n:5d} {ours * 1e3:11.1f} {theirs * 1e3:10.1f} {theirs / ours:6.2f}x "
-                  f"{r_ours:17.1e} {r_theirs:15.1e}")
-
-
-if __name__ == "__main__":
-    main()

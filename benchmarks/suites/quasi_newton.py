@@ -2,32 +2,37 @@
 
 * ``CompiledSolve``: a whole warm ``minimize`` on a numba-compiled objective
   (Rosenbrock n = 2 and extended Rosenbrock n = 100), fastopt's compiled path
-  against scipy's BFGS / L-BFGS-B calling the same compiled function.
-* ``LbfgsOwnCost``: l-bfgs's own cost per iteration, objective excluded, on a
-  cheap separable quadratic with n = 1e6 and 1e7 and m = 10, against scipy's
-  L-BFGS-B.  Both get the same NumPy objective and run a fixed number of
-  iterations (no tolerance stops either); the steady-state cost is the
-  difference of a 40- and a 10-iteration run less the objective's own time,
-  measured alone.  ``track_*`` report nanoseconds per element per iteration.
-
-Run as a script (``python benchmarks/bench_quasi_newton.py``) for medians and
-ratios measured in one run, interleaving the peers.
+  against scipy's BFGS / L-BFGS-B calling the same compiled function.  The
+  methods are the table's curvature methods that scipy has a peer for.
+* ``LbfgsFixedIterations``: l-bfgs on a cheap separable quadratic with
+  n = 1e6 and 1e7 and m = 10, against scipy's L-BFGS-B, both given the same
+  NumPy objective and a fixed number of iterations (no tolerance stops
+  either): a run of ``SHORT`` and one of ``LONG`` iterations of each library,
+  and one evaluation of the objective alone (``setup_cache`` checks that
+  every run does exactly its iterations).  l-bfgs's own cost per element
+  per iteration, objective excluded, is derived from these:
+  (LONG run - SHORT run - objective time x extra evaluations) /
+  ((LONG - SHORT) n).  ``python -m benchmarks.scripts.quasi_newton`` prints it.
 """
-import time
-import timeit
-
 import numpy as np
 import scipy.optimize as so
 
 import fastopt
-from fastopt import classic
-from fastopt.problems import PROBLEMS
+from fastopt._minimize.table import CURVATURE
+from fastopt.testing import classic
+from fastopt.testing.problems import PROBLEMS
 
-#: fastopt method -> scipy method.
-PEER = {"l-bfgs": "L-BFGS-B", "bfgs": "BFGS"}
+#: fastopt method -> its scipy peer, for the curvature methods that have one.
+SCIPY_PEER = {"bfgs": "BFGS", "l-bfgs": "L-BFGS-B"}
+assert set(SCIPY_PEER) <= set(CURVATURE)
+#: The compared methods, in table order.
+PEER = {m: SCIPY_PEER[m] for m in CURVATURE if m in SCIPY_PEER}
+
+PROBLEM_NAMES = ["rosenbrock_2", "ext_rosenbrock_100"]
 
 
-def _problem(name):
+def problem(name):
+    """``(fg, x0)`` of one of ``PROBLEM_NAMES``, ``fg`` numba-compiled."""
     if name == "rosenbrock_2":
         return PROBLEMS["rosenbrock"].fg_jit, np.array(PROBLEMS["rosenbrock"].x0)
     p = classic.get("ext_rosenbrock_100")
@@ -37,20 +42,19 @@ def _problem(name):
 class CompiledSolve:
     """Warm solves on a compiled objective: fastopt's compiled path vs scipy."""
 
-    params = (["rosenbrock_2", "ext_rosenbrock_100"], ["l-bfgs", "bfgs"])
+    params = (PROBLEM_NAMES, list(PEER))
     param_names = ["problem", "method"]
 
-    def setup(self, problem, method):
-        self.fg, self.x0 = _problem(problem)
-        self.method = method
-        self.time_fastopt(problem, method)  # warm: compile and cache lookups
-        self.time_scipy(problem, method)
+    def setup(self, problem_name, method):
+        self.fg, self.x0 = problem(problem_name)
+        self.time_fastopt(problem_name, method)  # warm: compile and cache lookups
+        self.time_scipy(problem_name, method)
 
-    def time_fastopt(self, problem, method):
-        fastopt.minimize(self.fg, self.x0, jac=True, method=self.method)
+    def time_fastopt(self, problem_name, method):
+        fastopt.minimize(self.fg, self.x0, jac=True, method=method)
 
-    def time_scipy(self, problem, method):
-        so.minimize(self.fg, self.x0, jac=True, method=PEER[self.method])
+    def time_scipy(self, problem_name, method):
+        so.minimize(self.fg, self.x0, jac=True, method=PEER[method])
 
 
 def quadratic(n):
@@ -64,88 +68,64 @@ def quadratic(n):
     return fg
 
 
-#: The two run lengths whose difference is timed: the first SHORT iterations
-#: (which also allocate and first touch the history buffers) cancel out.
+#: The two run lengths whose difference is the steady state: the first SHORT
+#: iterations (which also allocate and first touch the history buffers) cancel out.
 SHORT, LONG = 10, 40
+LIBRARIES = ("fastopt", "scipy")
 
 
-def _run(library, fg, x0, iterations):
+def run(library, fg, x0, iterations):
+    """``iterations`` l-bfgs (m = 10) iterations of ``library``, no tolerance stop."""
     options = {"maxiter": iterations, "gtol": 0.0, "ftol": 0.0, "maxcor": 10}
     if library == "fastopt":
-        solve, method = fastopt.minimize, "l-bfgs"
-    else:
-        solve, method = so.minimize, "L-BFGS-B"
-        options["maxfun"] = 10 * iterations
-    t0 = time.perf_counter()
-    res = solve(fg, x0, jac=True, method=method, options=options)
-    return time.perf_counter() - t0, res
+        return fastopt.minimize(fg, x0, jac=True, method="l-bfgs", options=options)
+    options["maxfun"] = 10 * iterations
+    return so.minimize(fg, x0, jac=True, method="L-BFGS-B", options=options)
 
 
-def own_cost(library, n, repeat=3):
-    """Median ns per element per iteration spent outside the objective, in the
-    steady state: (time of LONG iterations - time of SHORT iterations - the
-    objective's time for the extra evaluations) / (extra iterations * n)."""
-    fg = quadratic(n)
-    x0 = np.ones(n)
-    objective = min(timeit.repeat(lambda: fg(x0), number=1, repeat=5))
-    costs = []
-    for _ in range(repeat):
-        t_short, short = _run(library, fg, x0, SHORT)
-        t_long, long = _run(library, fg, x0, LONG)
-        assert long.nit == LONG and short.nit == SHORT, (long.message, short.message)
-        extra = t_long - t_short - objective * (long.nfev - short.nfev)
-        costs.append(extra / ((LONG - SHORT) * n) * 1e9)
-    return float(np.median(costs))
+def check_iterations(library, fg, x0):
+    """Run both lengths once; assert each ran exactly its iterations.
+
+    Returns the extra evaluations of the long run, ``nfev(LONG) - nfev(SHORT)``.
+    """
+    short = run(library, fg, x0, SHORT)
+    long = run(library, fg, x0, LONG)
+    assert long.nit == LONG and short.nit == SHORT, (library, long.message, short.message)
+    return long.nfev - short.nfev
 
 
-class LbfgsOwnCost:
-    """l-bfgs's per-iteration cost beside the objective, vs scipy L-BFGS-B."""
+class LbfgsFixedIterations:
+    """Seconds per fixed-length l-bfgs run (SHORT, LONG iterations) and per objective call."""
 
     params = ([10 ** 6, 10 ** 7],)
     param_names = ["n"]
-    timeout = 600
+    timeout = 900
     number = 1
-    repeat = 1
+    # scipy's 40 iterations at n = 1e7 take about a minute on a 2-core machine
+    repeat = (2, 5, 120.0)
 
-    def track_fastopt_ns_per_element(self, n):
-        return own_cost("fastopt", n)
+    def setup_cache(self):
+        # Once per class, not per benchmark: every run length of each library
+        # at each n does exactly its iterations (what makes the difference honest).
+        return {(library, n): check_iterations(library, quadratic(n), np.ones(n))
+                for n in self.params[0] for library in LIBRARIES}
 
-    def track_scipy_ns_per_element(self, n):
-        return own_cost("scipy", n)
+    def setup(self, extra_evaluations, n):
+        self.fg = quadratic(n)
+        self.x0 = np.ones(n)
+        run("fastopt", quadratic(16), np.ones(16), SHORT)  # compile / load (the same code at any n)
 
-    track_fastopt_ns_per_element.unit = "ns"
-    track_scipy_ns_per_element.unit = "ns"
+    def time_objective(self, extra_evaluations, n):
+        self.fg(self.x0)
 
+    def time_fastopt_short(self, extra_evaluations, n):
+        run("fastopt", self.fg, self.x0, SHORT)
 
-def _median_pair(a, b, number, repeat):
-    """Medians of two callables timed alternately (shared, noisy machines)."""
-    ta, tb = [], []
-    for _ in range(repeat):
-        ta.append(timeit.timeit(a, number=number) / number)
-        tb.append(timeit.timeit(b, number=number) / number)
-    return float(np.median(ta)), float(np.median(tb))
+    def time_fastopt_long(self, extra_evaluations, n):
+        run("fastopt", self.fg, self.x0, LONG)
 
+    def time_scipy_short(self, extra_evaluations, n):
+        run("scipy", self.fg, self.x0, SHORT)
 
-def main():
-    print("Whole warm solve on a numba-compiled objective (medians, interleaved):")
-    for problem in CompiledSolve.params[0]:
-        fg, x0 = _problem(problem)
-        for method, peer in PEER.items():
-            ours = fastopt.minimize(fg, x0, jac=True, method=method)
-            theirs = so.minimize(fg, x0, jac=True, method=peer)
-            t_ours, t_theirs = _median_pair(
-                lambda: fastopt.minimize(fg, x0, jac=True, method=method),
-                lambda: so.minimize(fg, x0, jac=True, method=peer), number=20, repeat=15)
-            print(f"  {problem:20s} {method:7s} {t_ours * 1e6:9.1f} us ({ours.nfev} nfev)   "
-                  f"scipy {peer:9s} {t_theirs * 1e6:9.1f} us ({theirs.nfev} nfev)   "
-                  f"ratio {t_theirs / t_ours:6.1f}x")
-    print("l-bfgs own cost per iteration, objective excluded (median ns per element):")
-    for n in LbfgsOwnCost.params[0]:
-        ours = own_cost("fastopt", n, repeat=5)
-        theirs = own_cost("scipy", n, repeat=5)
-        print(f"  n = {n:.0e}: fastopt {ours:6.1f}   scipy L-BFGS-B {theirs:6.1f}   "
-              f"fastopt / scipy = {ours / theirs:.2f}")
-
-
-if __name__ == "__main__":
-    main()
+    def time_scipy_long(self, extra_evaluations, n):
+        run("scipy", self.fg, self.x0, LONG)

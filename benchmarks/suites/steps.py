@@ -1,32 +1,35 @@
 """Fused update kernels against the textbook NumPy implementation and a STREAM triad.
 
-Bytes moved per element by a fused step: read x, g and the method's k moment
-buffers, write x and the k buffers: (3 + 2k) * 8 (Adam 56, RMSProp 40, GD 24).
+Every first-order rule of the table (``fastopt._steps.table.RULES``):
+one ``step`` of its ``fastopt.optimizers`` class against its NumPy oracle
+(``fastopt.testing.oracles``), at n = 1e5, 1e6, 1e7.
+
+Bytes moved per element by a fused step: read x, g and the rule's k state
+vectors, write x and the k vectors: (3 + 2k) * 8 (Adam 56, RMSProp 40, GD 24).
 The STREAM triad ``a = b + s c`` moves 24.  Dividing each time by its bytes
-compares a step with the machine's memory bandwidth.
+compares a step with the machine's memory bandwidth
+(``python -m benchmarks.scripts.ratios`` prints that comparison).
 """
 import numba
 import numpy as np
 
-from fastopt import _registry, optimizers
-from fastopt._textbook import textbook_step
+from fastopt import optimizers
+from fastopt._steps.table import RULES
+from fastopt.testing.oracles import textbook_step
 
-METHODS = list(_registry.FIRST_ORDER)
-CLASSES = {cls.method: cls for cls in vars(optimizers).values()
-           if isinstance(cls, type) and issubclass(cls, optimizers.Optimizer)
-           and cls is not optimizers.Optimizer}
+METHODS = list(RULES)
 SIZES = [10 ** 5, 10 ** 6, 10 ** 7]
 TRIAD_BYTES = 24
 
 
 def step_bytes(method):
     """Bytes a fused step of ``method`` reads and writes per element."""
-    return (3 + 2 * _registry.METHODS[method].nslots) * 8
+    return (3 + 2 * len(RULES[method].state)) * 8
 
 
 def hyperparameters(method):
-    """The method's defaults, with lr = 1e-3 where it has no default."""
-    return {k: (1e-3 if v is None else v) for k, v in _registry.METHODS[method].hyper}
+    """The rule's defaults by name, ``lr`` first, with lr = 1e-3 where it has no default."""
+    return {k: (1e-3 if v is None else v) for k, v in RULES[method].hyper.items()}
 
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
@@ -49,21 +52,23 @@ class FusedStep:
         self.x = rng.standard_normal(n)
         self.g = rng.standard_normal(n)
         self.h = hyperparameters(method)
-        self.state = [np.zeros(n) for _ in range(_registry.METHODS[method].nslots)]
-        self.opt = CLASSES[method](self.x.copy(), **self.h)
+        self.lr = self.h.pop("lr")
+        self.state = {name: np.zeros(n) for name in RULES[method].state}
+        cls = getattr(optimizers, RULES[method].optimizer)
+        self.opt = cls(self.x.copy(), lr=self.lr, **self.h)
         self.opt.step(self.g)  # compile/load before timing
 
     def time_fastopt(self, n, method):
         self.opt.step(self.g)
 
     def time_numpy(self, n, method):
-        textbook_step(method, self.x, self.g, self.state, self.h, 1)
+        textbook_step(method, self.x, self.g, self.lr, self.h, self.state, 1)
 
     def peakmem_fastopt(self, n, method):
         self.opt.step(self.g)
 
     def peakmem_numpy(self, n, method):
-        textbook_step(method, self.x, self.g, self.state, self.h, 1)
+        textbook_step(method, self.x, self.g, self.lr, self.h, self.state, 1)
 
 
 class Triad:

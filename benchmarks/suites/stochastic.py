@@ -1,18 +1,15 @@
-"""asv suite and script: one epoch of minimize_stochastic, compiled loss vs Python loss.
+"""asv suite: one epoch of minimize_stochastic, compiled loss vs Python loss.
 
 The bar's problem: linear least squares, 1e5 samples, 20 features, batch 32,
 Adam.  The same loss written once with NumPy and once compiled with
 ``numba.njit``: the compiled one runs the whole epoch as one compiled loop.
 
-    python benchmarks/bench_stochastic.py
-
-prints the median time per epoch of each (interleaved repeats) and the ratio,
-and, for scale, the time the compiled loss alone takes on the same batches
-read in order (no sampling, no gather, no update): no epoch of this problem
-can be faster than that.
+``python -m benchmarks.scripts.stochastic`` prints the median time per epoch
+of each (interleaved repeats) and the ratio, and, for scale, the time the
+compiled loss alone takes on the same batches read in order (``loss_alone``:
+no sampling, no gather, no update): no epoch of this problem can be faster
+than that.
 """
-import time
-
 import numba
 import numpy as np
 
@@ -66,32 +63,3 @@ class StochasticEpoch:
 
     def time_python_loss(self):
         one_epoch(loss, self.X, self.y)
-
-
-def main():
-    X, y = data()
-    one_epoch(loss_compiled, X[:64], y[:64])
-    a, b = one_epoch(loss_compiled, X, y), one_epoch(loss, X, y)
-    assert np.allclose(a.x, b.x, rtol=1e-10)
-    w = np.zeros(X.shape[1])
-    loss_alone(X, y, w, 32)
-    ours, theirs, alone = [], [], []
-    for _ in range(15):
-        t0 = time.perf_counter()
-        one_epoch(loss_compiled, X, y)
-        ours.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        one_epoch(loss, X, y)
-        theirs.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        loss_alone(X, y, w, 32)
-        alone.append(time.perf_counter() - t0)
-    ours, theirs, alone = np.median(ours), np.median(theirs), np.median(alone)
-    print(f"one epoch (1e5 x 20, batch 32, Adam): compiled loss {ours * 1e3:.2f} ms, "
-          f"Python loss {theirs * 1e3:.1f} ms, ratio {theirs / ours:.1f}x")
-    print(f"the compiled loss alone on the batches in order: {alone * 1e3:.2f} ms "
-          f"(Python epoch / this = {theirs / alone:.1f}x)")
-
-
-if __name__ == "__main__":
-    main()

@@ -3,42 +3,54 @@
 One call of ``direction`` (``d = -H g``) with a full, wrapped history of m = 10
 pairs (S, Y of shape (10, n): 160 n bytes, 1.6 GB at n = 1e7):
 
-* ``numba_serial``, ``numba_parallel``: ``fastopt._kernels.lbfgs.direction``
-  and ``direction_parallel`` (``2 m + 1`` fused passes over memory, numba's
-  threads in the parallel build);
-* ``cython_blas``: ``fastopt._kernels._twoloop.direction``, Nocedal and
+* ``numba_serial``: ``fastopt._minimize.kernels.lbfgs.direction``, what the
+  solvers call (``2 m + 1`` fused passes over memory);
+* ``numba_parallel``: the same source with threaded passes, built here
+  (``direction_parallel``: the passes compiled with ``parallel=True`` and
+  rebound into a renamed copy of the recursion);
+* ``cython_blas``: ``benchmarks/cython/twoloop_blas.pyx``, Nocedal and
   Wright's Algorithm 7.4 as ``4 m + 2`` calls into scipy's BLAS (OpenBLAS),
-  with OpenBLAS's own thread count (by default one per core);
+  with OpenBLAS's own thread count (by default one per core), built on demand
+  by ``benchmarks.cython``;
 * ``TwoLoopBlasOneThread``: the same Cython kernel with OpenBLAS held to one
   thread, the like-for-like opponent of ``numba_serial``.
+
+``setup`` checks that the threaded build and the Cython kernel give the
+serial kernel's ``d`` to rounding (``check_agreement``) before timing.
 
 Bytes per element per pair and loop: fused 32 (read s, y, d; write d),
 textbook 40 (``ddot`` reads 16, ``daxpy`` reads 16 and writes 8); in all, about
 670 against 830 bytes per element for m = 10.  The largest size needs about
 1.8 GB (S, Y, g, d), per asv process.
 
-    python benchmarks/bench_twoloop.py [--quick]
-
-prints the medians, the ratios and ns per element, and the thread settings.
-OpenBLAS is controlled through ``threadpoolctl`` when it is installed, else
-through the ``*openblas*set_num_threads`` symbol of the library scipy
-loaded; the environment variable ``OPENBLAS_NUM_THREADS``, when set before
-the start, fixes the default thread count.
+``python -m benchmarks.scripts.twoloop`` prints the medians, the ratios and ns
+per element, and the thread settings.  OpenBLAS is controlled through
+``threadpoolctl`` when it is installed, else through the
+``*openblas*set_num_threads`` symbol of the library scipy loaded; the
+environment variable ``OPENBLAS_NUM_THREADS``, when set before the start,
+fixes the default thread count.
 """
 import ctypes
 import os
-import sys
-import time
-import timeit
 
 import numpy as np
 
-from fastopt._kernels import lbfgs
-from fastopt._kernels._twoloop import direction as cython_direction
+from fastopt._core.jit import REASSOC, kernel, renamed_copy, serial_and_parallel
+from fastopt._minimize.kernels import lbfgs
+
+from ..cython import twoloop_direction
 
 M = 10
 SIZES = [10 ** 3, 10 ** 4, 10 ** 5, 10 ** 6, 10 ** 7]
 HEAD = 3  # full buffer, wrapped: the oldest pair is not in row 0
+
+# The threaded variant: the package's passes compiled with parallel=True,
+# rebound into a copy of the recursion (compiled lazily, on first call).
+_, _copy_dot_parallel = serial_and_parallel(lbfgs._copy_dot, fastmath=REASSOC)
+_, _axpy_dot_parallel = serial_and_parallel(lbfgs._axpy_dot, fastmath=REASSOC)
+direction_parallel = kernel(renamed_copy(lbfgs._direction, "_parallel",
+                                         copy_dot=_copy_dot_parallel,
+                                         axpy_dot=_axpy_dot_parallel))
 
 
 def history(n, m=M, seed=0):
@@ -53,6 +65,32 @@ def history(n, m=M, seed=0):
     newest = (HEAD + m - 1) % m
     gamma = float(1.0 / (rho[newest] * np.dot(Y[newest], Y[newest])))  # s.y / y.y
     return g, S, Y, rho, np.empty(m), HEAD, m, gamma, np.empty(n)
+
+
+def cython_direction():
+    """The Cython kernel, or NotImplementedError (asv: skipped) if it cannot be built."""
+    try:
+        return twoloop_direction()
+    except ImportError as exc:
+        raise NotImplementedError(str(exc)) from exc
+
+
+def check_agreement(args, kernels, rtol=1e-10):
+    """Assert that each of ``kernels`` (name -> direction) writes the ``d`` of
+    ``lbfgs.direction`` to rounding: ``|d - d_ref| <= rtol |d_ref|``
+    elementwise, with an absolute floor of ``rtol * max |d_ref|`` for the
+    elements that cancel to near zero."""
+    g, S, Y, rho, alpha, head, count, gamma, d = args
+    ref = np.empty_like(d)
+    lbfgs.direction(g, S, Y, rho, np.empty_like(alpha), head, count, gamma, ref)
+    scale = float(np.max(np.abs(ref)))
+    for name, direction in kernels.items():
+        out = np.full_like(d, np.nan)
+        direction(g, S, Y, rho, np.empty_like(alpha), head, count, gamma, out)
+        err = np.abs(out - ref)
+        bad = ~(err <= rtol * np.abs(ref) + rtol * scale)
+        assert not bad.any(), (f"{name} differs from lbfgs.direction at n = {d.size}: "
+                               f"max |d - d_ref| = {np.max(err):.3e}, max |d_ref| = {scale:.3e}")
 
 
 # --- OpenBLAS thread control -------------------------------------------------
@@ -134,19 +172,20 @@ class TwoLoop:
     timeout = 300.0
 
     def setup(self, n):
+        self.cython = cython_direction()
         self.args = history(n)
-        # compile / load the numba caches before timing
-        lbfgs.direction(*self.args)
-        lbfgs.direction_parallel(*self.args)
+        # compiles / loads the numba caches, and checks before timing
+        check_agreement(self.args, {"numba parallel": direction_parallel,
+                                    "cython+blas": self.cython})
 
     def time_numba_serial(self, n):
         lbfgs.direction(*self.args)
 
     def time_numba_parallel(self, n):
-        lbfgs.direction_parallel(*self.args)
+        direction_parallel(*self.args)
 
     def time_cython_blas(self, n):
-        cython_direction(*self.args)
+        self.cython(*self.args)
 
 
 class TwoLoopBlasOneThread:
@@ -158,114 +197,18 @@ class TwoLoopBlasOneThread:
     timeout = 300.0
 
     def setup(self, n):
+        self.cython = cython_direction()
         self.blas = BlasThreads()
         if not self.blas.available:
             raise NotImplementedError("cannot control the BLAS thread count")
         self.saved = self.blas.get()
         self.blas.set(1)
         self.args = history(n)
+        check_agreement(self.args, {"cython+blas, one thread": self.cython})
 
     def teardown(self, n):
         if getattr(self, "saved", None) is not None:
             self.blas.set(self.saved)
 
     def time_cython_blas(self, n):
-        cython_direction(*self.args)
-
-
-# --- script mode ---------------------------------------------------------------
-
-def _number(fn, min_time):
-    """Calls per sample so that one sample lasts at least ``min_time`` seconds."""
-    number = 1
-    while timeit.timeit(fn, number=number) < min_time and number < 1 << 20:
-        number *= 2
-    return number
-
-
-def interleaved_medians(contenders, rounds, per_round, min_time=0.02, settle=0.3):
-    """Median seconds per call of each contender, sampled in interleaved blocks.
-
-    ``contenders`` maps a name to ``(fn, enter, leave)``: ``enter()`` and
-    ``leave()`` (or None) run around each block, untimed.  Each of ``rounds``
-    rounds takes a block of ``per_round`` samples from every contender in
-    turn, so that load from other processes and clock drift fall on all of
-    them.  Before each block the process sleeps ``settle`` seconds and makes
-    one untimed call: the worker threads of OpenBLAS and of numba's OpenMP
-    pool spin for a while after their last job, and a call made while the
-    other library's threads still spin loses cores to them (on a 2-core VM at
-    n = 1e5: 4 ms instead of 1-1.3 ms, both ways round).  The figures are
-    steady state, back-to-back calls: a threaded call after an idle pause
-    also pays for waking its pool.
-    """
-    numbers = {}
-    for k, (fn, enter, leave) in contenders.items():
-        if enter:
-            enter()
-        numbers[k] = _number(fn, min_time)
-        if leave:
-            leave()
-    times = {k: [] for k in contenders}
-    for _ in range(rounds):
-        for k, (fn, enter, leave) in contenders.items():
-            time.sleep(settle)
-            if enter:
-                enter()
-            try:
-                fn()
-                times[k] += [t / numbers[k] for t in
-                             timeit.repeat(fn, number=numbers[k], repeat=per_round)]
-            finally:
-                if leave:
-                    leave()
-    return {k: float(np.median(t)) for k, t in times.items()}
-
-
-def main():
-    import numba
-
-    quick = "--quick" in sys.argv
-    blas = BlasThreads()
-    default_threads = blas.get()
-    lbfgs.direction_parallel(*history(16))  # numba picks its threading layer on first use
-    print(f"numba {numba.__version__}: {numba.config.NUMBA_NUM_THREADS} threads"
-          f" ({numba.threading_layer()} layer);"
-          f" OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '(unset)')};"
-          f" {blas.describe() if blas.available else 'BLAS threads unknown'}")
-    print(f"one direction() call, m={M} full wrapped history; medians of interleaved blocks;"
-          " 'blas1' = OpenBLAS held to 1 thread, 'blasN' = its default"
-          f" ({default_threads} threads)")
-    head = (f"{'n':>9} | {'numba ser':>10} {'numba par':>10} {'cy blas1':>10} {'cy blasN':>10}"
-            f" | {'blas1/ser':>9} {'blasN/par':>9} {'blasN/ser':>9}"
-            f" | ns/elt: {'ser':>6} {'par':>6} {'blas1':>6} {'blasN':>6}")
-    print(head)
-    print("-" * len(head))
-    for n in SIZES:
-        args = history(n)
-        lbfgs.direction(*args)
-        lbfgs.direction_parallel(*args)
-        rounds, per_round = (2, 3) if quick else ((3, 3) if n >= 10 ** 7 else (4, 5))
-
-        contenders = {"ser": (lambda: lbfgs.direction(*args), None, None),
-                      "par": (lambda: lbfgs.direction_parallel(*args), None, None),
-                      "blasN": (lambda: cython_direction(*args), None, None)}
-        if blas.available:
-            contenders["blas1"] = (lambda: cython_direction(*args), lambda: blas.set(1),
-                                   lambda: blas.set(default_threads))
-        t = interleaved_medians(contenders, rounds, per_round)
-        t.setdefault("blas1", float("nan"))
-        del args
-
-        def fmt(x):
-            return f"{x * 1e3:8.3f}ms" if x >= 1e-3 else f"{x * 1e6:8.1f}us"
-
-        print(f"{n:>9} | {fmt(t['ser']):>10} {fmt(t['par']):>10} {fmt(t['blas1']):>10}"
-              f" {fmt(t['blasN']):>10}"
-              f" | {t['blas1'] / t['ser']:9.2f} {t['blasN'] / t['par']:9.2f}"
-              f" {t['blasN'] / t['ser']:9.2f} | ns/elt:"
-              + "".join(f" {t[k] / n * 1e9:6.2f}" for k in ("ser", "par", "blas1", "blasN")))
-    print("ratios > 1: the Cython+BLAS kernel is slower than the numba kernel it is divided by")
-
-
-if __name__ == "__main__":
-    main()
+        self.cython(*self.args)

@@ -30,7 +30,7 @@ import inspect
 import numpy as np
 
 from ._core.jit import entry_point
-from ._steps.table import FIRST_ORDER, PARALLEL_MIN_SIZE
+from ._steps.table import RULES, PARALLEL_MIN_SIZE
 
 
 class Optimizer:
@@ -112,7 +112,7 @@ def _optimizer(rule):
     return cls
 
 
-for _rule in FIRST_ORDER.values():
+for _rule in RULES.values():
     globals()[_rule.optimizer] = _optimizer(_rule)
 
-__all__ = ["Optimizer", "PARALLEL_MIN_SIZE", *(r.optimizer for r in FIRST_ORDER.values())]
+__all__ = ["Optimizer", "PARALLEL_MIN_SIZE", *(r.optimizer for r in RULES.values())]

@@ -55,31 +55,33 @@ class Compiled(NamedTuple):
     hess_mode: int
 
 
-@njit(F_SIG, **KERNEL_OPTIONS)
+# Compiled on first use (for the signatures above), not at import.
+
+@njit(**KERNEL_OPTIONS)
 def unused_f(x):
     """Placeholder for a function argument the chosen mode never calls."""
     return np.nan
 
 
-@njit(G_SIG, **KERNEL_OPTIONS)
+@njit(**KERNEL_OPTIONS)
 def unused_g(x):
     """Placeholder for a function argument the chosen mode never calls."""
     return x
 
 
-@njit(FG_SIG, **KERNEL_OPTIONS)
+@njit(**KERNEL_OPTIONS)
 def unused_fg(x):
     """Placeholder for a function argument the chosen mode never calls."""
     return np.nan, x
 
 
-@njit(HESS_SIG, **KERNEL_OPTIONS)
+@njit(**KERNEL_OPTIONS)
 def unused_hess(x):
     """Placeholder for a ``hess`` the chosen method never calls."""
     return np.empty((0, 0))
 
 
-@njit(HESSP_SIG, **KERNEL_OPTIONS)
+@njit(**KERNEL_OPTIONS)
 def unused_hessp(x, p):
     """Placeholder for a ``hessp`` the chosen method never calls."""
     return p

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._core import codes
-from .._steps.table import FIRST_ORDER as _RULES
+from .._steps.table import RULES
 
 #: Line-search options of the curvature methods (scipy's c1, c2 and L-BFGS-B's maxls).
 _WOLFE = {"c1": 1e-4, "c2": 0.9, "maxls": 20}
@@ -73,7 +73,7 @@ class Method:
 
 
 METHODS = {m.name: m for m in [
-    *(Method(r.name, r.reference, r.update, r.hyper, rule=r) for r in _RULES.values()),
+    *(Method(r.name, r.reference, r.update, r.hyper, rule=r) for r in RULES.values()),
     # Curvature methods: strong-Wolfe line search (More and Thuente 1994).
     # gtol 1e-7 where scipy has 1e-5: on the development set of classic
     # problems (fastopt.classic) it takes bfgs from 22 to all 24 known minima

@@ -1,6 +1,6 @@
 """The one table of first-order update rules, and everything built from it.
 
-``FIRST_ORDER`` lists each rule once: its kernel source (``kernels.py``),
+``RULES`` lists each rule once: its kernel source (``kernels.py``),
 its hyperparameters with their defaults, its state vectors, its formula and
 paper, and the name of its ``fastopt.optimizers`` class.  From a row come:
 the named-tuple types of its hyperparameters and state, its serial and
@@ -124,7 +124,7 @@ class Step:
 
 _ADAM = {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 
-FIRST_ORDER = {s.name: s for s in [
+RULES = {s.name: s for s in [
     Step("gd", kernels.gd, {"lr": None}, (),
          "`x -= lr g`; with no `lr`, an Armijo backtracking line search "
          "(`line_search='wolfe'`: the strong-Wolfe search)",

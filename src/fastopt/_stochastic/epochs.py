@@ -24,7 +24,7 @@ from .._core.twin import boundary, twin
 #: How many rows ahead of the copy the gather prefetches: enough loads in
 #: flight to cover a memory latency.  Gathering 1e5 random rows of 20 float64
 #: (16 MB) took 2.3 ms without prefetching, 1.7 ms at 8 rows ahead and
-#: 1.2-1.4 ms at 16 to 32 (benchmarks/bench_stochastic.py's problem).
+#: 1.2-1.4 ms at 16 to 32 (benchmarks/suites/stochastic.py's problem).
 PREFETCH_ROWS = 16
 
 

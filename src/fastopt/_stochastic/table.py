@@ -3,7 +3,7 @@
 ``'sgd'`` is plain gradient descent on mini-batches (the ``gd`` rule); every
 other first-order rule of ``_steps/table.py`` keeps its name.
 """
-from .._steps.table import FIRST_ORDER
+from .._steps.table import RULES
 
-METHODS = {"sgd": FIRST_ORDER["gd"],
-           **{name: rule for name, rule in FIRST_ORDER.items() if name != "gd"}}
+METHODS = {"sgd": RULES["gd"],
+           **{name: rule for name, rule in RULES.items() if name != "gd"}}

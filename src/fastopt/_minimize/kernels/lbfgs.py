@@ -20,7 +20,7 @@ is one chain of dependent additions that cannot use SIMD, and ran the passes
 2-3x slower on data in cache.
 
 The solvers use one serial build at every size (``curvature.py`` says why);
-``benchmarks/bench_twoloop.py`` builds the measured alternatives from the
+``benchmarks/suites/twoloop.py`` builds the measured alternatives from the
 same sources (threaded passes) and against the textbook recursion over BLAS.
 """
 import numpy as np
