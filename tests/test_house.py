@@ -19,8 +19,8 @@ import fastopt
 from fastopt._core import codes
 from fastopt._minimize.show import markdown
 
-SRC = Path(fastopt.__file__).resolve().parent
-ROOT = SRC.parent.parent
+SRC = Path(fastopt.__file__).resolve().parent  # the installed package
+ROOT = Path(__file__).resolve().parents[1]  # the checkout
 FAMILIES = {"_steps", "_minimize", "_lsq", "_stochastic", "_linalg"}
 #: Which family may import which lower layer, besides ``_core``.
 ALLOWED = {"_minimize": {"_steps"}, "_stochastic": {"_steps"}}
@@ -105,6 +105,7 @@ def test_families_import_only_the_layers_below():
 
 @pytest.mark.parametrize("folder", ["src", "tests", "benchmarks", "examples"])
 def test_no_source_file_over_600_lines(folder):
+    assert (ROOT / folder).is_dir()
     for path in (ROOT / folder).rglob("*.py"):
         assert len(path.read_text().splitlines()) <= 600, path
 

@@ -111,12 +111,11 @@ def epoch(fun, rule, x, data, perm, rates, hyper, state, powers, batch_size):
     """One pass over ``data`` in the order ``perm``, updating ``x`` in place.
 
     Batch ``k`` is rows ``perm[k b:(k + 1) b]`` of every array of ``data``;
-    its update uses ``lr = rates[k]``, ``rule`` (``_steps/kernels.py``'s
-    arguments; a compiled build from Python, the source inlined when
-    compiled), ``hyper``, ``state`` and ``powers``.  Returns ``(sum of batch
-    losses times batch sizes, updates made, status)``: ``codes.SUCCESS``, or
-    ``codes.NONFINITE`` at a non-finite loss or gradient (``x`` is then the
-    last finite iterate).
+    its update uses ``lr = rates[k]``, ``rule`` (a compiled build of an
+    update rule, ``_steps/kernels.py``'s arguments), ``hyper``, ``state``
+    and ``powers``.  Returns ``(sum of batch losses times batch sizes,
+    updates made, status)``: ``codes.SUCCESS``, or ``codes.NONFINITE`` at a
+    non-finite loss or gradient (``x`` is then the last finite iterate).
     """
     total = 0.0
     updates = 0
