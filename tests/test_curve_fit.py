@@ -109,7 +109,7 @@ def test_non_convergence_raises_like_scipy(data):
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
-    (dict(method="trf"), ValueError, "method"),
+    (dict(method="simplex"), ValueError, "method"),
     (dict(sigma=np.ones(3)), ValueError, "sigma"),
     (dict(sigma=-np.ones(40)), ValueError, "sigma"),
     (dict(nan_policy="propagate"), ValueError, "nan_policy"),

@@ -90,7 +90,8 @@ def option(name, value):
 
 
 def start_vector(name, value):
-    """A float64 copy of the starting point ``value``: real, 1-D, non-empty, finite."""
+    """A float64 copy of the starting point ``value``: real, 1-D (a scalar is
+    taken as shape (1,), as scipy does), non-empty, finite."""
     if type(value) is np.ndarray and value.dtype == np.float64 and value.ndim == 1 \
             and value.size:
         # The common case, checked in a fraction of the general path's time
@@ -104,7 +105,9 @@ def start_vector(name, value):
     if np.iscomplexobj(value):
         raise TypeError(f"{name} must be real, got complex values")
     try:
-        x = np.array(value, dtype=np.float64)
+        if value is None:
+            raise TypeError
+        x = np.array(value, dtype=np.float64, ndmin=1)
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be an array of real numbers, "
                         f"got {type(value).__name__}") from None
@@ -121,7 +124,10 @@ def real_scalar(value, who):
     if type(value) is float:
         return value
     if np.ndim(value) != 0:
-        raise ValueError(f"{who} must return a scalar, got an array of shape {np.shape(value)}")
+        if np.size(value) != 1:  # size-1 arrays are scipy's scalars too
+            raise ValueError(f"{who} must return a scalar, got an array of shape "
+                             f"{np.shape(value)}")
+        value = np.asarray(value).item()
     try:
         return float(value)
     except (TypeError, ValueError):

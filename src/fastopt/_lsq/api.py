@@ -1,8 +1,9 @@
 """``fastopt.least_squares``: scipy.optimize.least_squares's interface, MINPACK's method."""
 import numpy as np
+import scipy.optimize
 from scipy.optimize import OptimizeResult
 
-from .._core import validate
+from .._core import delegate, validate
 from .._core.fdiff import CENTRAL_STEP, FORWARD_STEP
 from .._core.status import LEAST_SQUARES
 from .lm import Settings
@@ -38,8 +39,46 @@ def _scaling(x_scale, n):
     return 1.0 / scale
 
 
-def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gtol=1e-8,
-                  x_scale="jac", max_nfev=None, args=(), kwargs=None, *, refine=True):
+def _scipy_reason(method, jac, bounds, loss, diff_step, tr_solver, tr_options, jac_sparsity,
+                  verbose, callback, workers):
+    """What fastopt's methods lack for this call (a phrase), or None; a
+    fastopt-only method asked for it is an error."""
+    if method in ("trf", "dogbox"):
+        reason = f"method {method!r}"
+    elif not _unbounded(bounds):
+        reason = "bounds"
+    elif callable(loss) or loss != "linear":
+        reason = "robust losses"
+    elif isinstance(jac, str) and jac not in FD_STEPS:
+        reason = f"jac={jac!r}"
+    else:
+        given = [name for name, value in (
+            ("diff_step", diff_step), ("tr_solver", tr_solver), ("tr_options", tr_options),
+            ("jac_sparsity", jac_sparsity), ("callback", callback), ("workers", workers))
+            if value is not None] + (["verbose"] if verbose else [])
+        reason = ", ".join(given) if given else None
+    if reason is not None and method not in (None, "lm", "trf", "dogbox"):
+        raise ValueError(f"method {method!r} cannot handle {reason}")
+    return reason
+
+
+def _unbounded(bounds):
+    """Whether ``bounds`` (scipy's forms) leave every variable free."""
+    if isinstance(bounds, scipy.optimize.Bounds):
+        bounds = (bounds.lb, bounds.ub)
+    try:
+        lb, ub = bounds
+        return bool(np.all(np.asarray(lb, dtype=float) == -np.inf)
+                    and np.all(np.asarray(ub, dtype=float) == np.inf))
+    except (TypeError, ValueError):
+        return False  # scipy says what is wrong with them
+
+
+def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method=None, ftol=1e-8,
+                  xtol=1e-8, gtol=1e-8, x_scale=None, loss="linear", f_scale=1.0,
+                  diff_step=None, tr_solver=None, tr_options=None, jac_sparsity=None,
+                  max_nfev=None, verbose=0, args=(), kwargs=None, callback=None, workers=None,
+                  *, refine=True, fallback="scipy"):
     """Solve a nonlinear least-squares problem: minimise ``0.5 * sum(fun(x)**2)``.
 
     scipy.optimize.least_squares's interface, with More's Levenberg-Marquardt
@@ -60,9 +99,16 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
         with steps relative to each parameter: forward with MINPACK's
         ``sqrt(eps) |x_j|`` (``sqrt(eps)`` when ``x_j = 0``), or central with
         ``eps**(1/3) |x_j|``.  scipy's absolute step for ``|x_j| < 1`` spoils
-        fits whose parameters are tiny.
-    method : {methods}
-        ``'lm'`` (default): the trust-region method above, the one to use.
+        fits whose parameters are tiny.  ``'cs'`` runs scipy's code.
+    bounds : 2-tuple of array_like or ``scipy.optimize.Bounds``, optional
+        As scipy's.  fastopt's methods take no bounds yet: finite bounds run
+        scipy's method (default ``'trf'``).
+    method : {methods}, optional
+        ``None`` (default): ``'lm'``, unless the call needs what only scipy's
+        trust-region reflective method has here (bounds, a robust loss,
+        fewer residuals than parameters), which then runs.  ``'trf'`` and
+        ``'dogbox'`` run scipy's.
+        ``'lm'``: the trust-region method above, the one to use.
         The others are the textbook methods, for teaching and comparison
         (``_lsq/textbook.py``): Gauss-Newton with a backtracking line
         search; Levenberg's ``(J^T J + lam I) p = -J^T f`` and Marquardt's
@@ -83,13 +129,20 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
         ``x_scale=1.0``).  With ``'jac'``, a fit that stops with a column of
         ``J`` at zero (a parameter no longer moving the model, as when an
         early long step lands where the model saturates) is retried from
-        ``x0`` with ``D = 1``, and the better fit returned.
+        ``x0`` with ``D = 1``, and the better fit returned.  ``None``
+        (default): ``'jac'``, as scipy's default for ``'lm'``.
+    loss, f_scale, diff_step, tr_solver, tr_options, jac_sparsity, verbose, callback, workers
+        As scipy's.  A call giving one (a loss other than ``'linear'``)
+        runs scipy's implementation, until fastopt has its own.
     max_nfev : int, optional
         Default ``500 n`` with a ``jac`` function, ``500 n (n + 1)`` with
         finite differences (whose evaluations count); scipy's ``100`` stops
         slow but steady fits such as NIST's Bennett5 short of the answer.
     args, kwargs : optional
         Extra arguments of ``fun`` and ``jac``.
+    fallback : {'scipy', 'error'}, optional
+        What to do with a call fastopt has no implementation of: run
+        scipy's (default) or raise ``NotImplementedError``.
     refine : bool, optional
         With a finite-difference ``jac``, after the tolerances are met, run
         the same iteration on with central differences and tolerances at
@@ -109,6 +162,8 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
         2 ftol, 3 xtol, 4 ftol and xtol (successes); 0 ``max_nfev``;
         -2 NaN or inf met (``x`` is then the last finite point); -3 no
         decrease along the Gauss-Newton direction (``'gauss-newton'``).
+        ``implementation``: ``'fastopt'``, or ``'scipy'`` when scipy's code
+        ran (the result is then scipy's).
 
     Examples
     --------
@@ -123,9 +178,22 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
     (True, True)
     """
     validate.function("fun", fun)
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {tuple(METHODS)}, got {method!r}")
-    spec = METHODS[method]
+    reason = _scipy_reason(method, jac, bounds, loss, diff_step, tr_solver, tr_options,
+                           jac_sparsity, verbose, callback, workers)
+    if reason is None and method is not None and method not in METHODS:
+        raise ValueError(f"method must be one of {('trf', 'dogbox', *METHODS)}, "
+                         f"got {method!r}")
+    # The call as scipy's least_squares takes it, for a hand-over.
+    scipy_call = dict(fun=fun, x0=x0, jac=jac, bounds=bounds,
+                      method="trf" if method is None else method, ftol=ftol, xtol=xtol,
+                      gtol=gtol, x_scale=x_scale, loss=loss, f_scale=f_scale,
+                      diff_step=diff_step, tr_solver=tr_solver, tr_options=tr_options,
+                      jac_sparsity=jac_sparsity, max_nfev=max_nfev, verbose=verbose, args=args,
+                      kwargs=kwargs, callback=callback, workers=workers)
+    if reason is not None:
+        return _delegated(reason, fallback, scipy_call)
+    delegate.check_fallback(fallback)
+    spec = METHODS["lm" if method is None else method]
     x = validate.start_vector("x0", x0)
     n = x.size
     if not isinstance(args, tuple):
@@ -141,10 +209,12 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
     if max_nfev is None:
         max_nfev = default_max_nfev(n, jac is not None)
     max_nfev = validate.integer("max_nfev", max_nfev, 1)
-    diag = _scaling(x_scale, n)
+    diag = _scaling("jac" if x_scale is None else x_scale, n)
     problem = Residuals(fun, jac, args, kwargs, n)
     f0 = problem.residuals(x)
     if f0.size < n and spec.needs_m_ge_n:
+        if method is None:  # scipy's default, trf, solves it
+            return _delegated("fewer residuals than parameters", fallback, scipy_call)
         raise ValueError(f"method {method!r} needs at least as many residuals as parameters "
                          f"(m >= n), got m = {f0.size}, n = {n}")
     fit = spec.fit(problem, x, f0, diag, params, max_nfev, bool(refine))
@@ -159,7 +229,14 @@ def least_squares(fun, x0, jac="2-point", method="lm", ftol=1e-8, xtol=1e-8, gto
         x=fit.x, cost=cost, fun=f, jac=J, grad=grad,
         optimality=float(np.abs(grad).max()), active_mask=np.zeros(n, dtype=int),
         nfev=int(fit.counts[0]), njev=int(fit.counts[1]), nit=int(fit.nit), status=status,
-        message=message, success=success)
+        message=message, success=success, implementation=delegate.FASTOPT)
+
+
+def _delegated(reason, fallback, scipy_call):
+    """scipy's least_squares on the call (keywords: its wrapper takes ``workers`` so)."""
+    res = delegate.run("least_squares", reason, fallback, **scipy_call)
+    res.implementation = delegate.SCIPY
+    return res
 
 
 least_squares.__doc__ = least_squares.__doc__.replace(

@@ -8,10 +8,10 @@ from scipy.optimize import OptimizeWarning
 
 from numba.extending import is_jitted
 
-from .._core import validate
+from .._core import delegate, validate
 from .._core.fdiff import FORWARD_STEP
 from .._core.status import LEAST_SQUARES
-from .api import default_max_nfev, least_squares, settings
+from .api import _unbounded, default_max_nfev, least_squares, settings
 from .kernels.covariance import covariance, rank_tolerance
 from .models import star_model_addresses
 
@@ -122,8 +122,19 @@ def _fit_compiled(f, xdata, ydata, p0, sigma, absolute_sigma, kwargs):
     return popt, pcov
 
 
-def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_finite=True,
-              method="lm", jac=None, *, full_output=False, nan_policy=None, **kwargs):
+def _scipy_reason(bounds, method, kwargs):
+    """What fastopt's curve_fit lacks for this call (a phrase), or None."""
+    if not _unbounded(bounds):
+        return "bounds"
+    if method not in (None, "lm"):
+        return f"method {method!r}"
+    lacking = sorted(set(kwargs) - _SOLVER_OPTIONS - {"maxfev"})
+    return "option " + ", ".join(repr(k) for k in lacking) if lacking else None
+
+
+def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_finite=None,
+              bounds=(-np.inf, np.inf), method=None, jac=None, *, full_output=False,
+              nan_policy=None, fallback="scipy", **kwargs):
     """Fit ``f(x, *p)`` to data by nonlinear least squares.
 
     scipy.optimize.curve_fit's signature and returns, on
@@ -154,9 +165,13 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
         True: ``pcov`` from ``sigma`` as given.  False (default): scaled by
         the reduced chi-square ``sum(r^2) / (m - n)``.
     check_finite : bool, optional
-        Raise ``ValueError`` on NaN or inf in the data (default), unless
-        ``nan_policy='omit'``.
-    method : 'lm'
+        Raise ``ValueError`` on NaN or inf in the data; default True unless
+        ``nan_policy`` is given.
+    bounds : 2-tuple or Bounds, optional
+        Finite bounds run scipy's curve_fit (trust-region reflective).
+    method : {'lm', 'trf', 'dogbox'}, optional
+        Default ``'lm'`` (with bounds: ``'trf'``).  ``'trf'`` and
+        ``'dogbox'`` run scipy's curve_fit.
     jac : callable, '2-point' or '3-point', optional
         ``jac(xdata, *params) -> (m, n)``; default finite differences.
     full_output : bool, optional
@@ -165,9 +180,14 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
         ``'omit'`` drops the points where ``xdata`` or ``ydata`` is NaN
         (1-D data only); ``'raise'`` raises on them; None follows
         ``check_finite``.
+    fallback : {'scipy', 'error'}, optional
+        For a call fastopt has no implementation of (bounds, trf or dogbox,
+        scipy keywords such as ``loss`` or ``epsfcn``): run scipy's
+        curve_fit (default) or raise ``NotImplementedError``.
     **kwargs
         ``ftol, xtol, gtol, x_scale, max_nfev`` (or ``maxfev``), ``refine``:
-        passed to ``least_squares``.
+        passed to ``least_squares``; other keywords run scipy's curve_fit,
+        which passes them to its solver.
 
     Returns
     -------
@@ -179,7 +199,8 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
         for a finite-difference Jacobian, ``eps max(m, n)`` for a ``jac``
         function) or when there are no more points than parameters.
     infodict, mesg, ier
-        With ``full_output=True``.
+        With ``full_output=True``; ``infodict['implementation']`` is
+        ``'fastopt'``, or ``'scipy'`` when scipy's code ran.
 
     Raises
     ------
@@ -199,21 +220,28 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
     (True, (2, 2))
     """
     validate.function("f", f)
-    if method not in (None, "lm"):
-        raise ValueError(f"method must be 'lm', got {method!r}")
+    reason = _scipy_reason(bounds, method, kwargs)
+    if reason is not None:
+        kwargs.pop("refine", None)  # fastopt's own
+        out = delegate.run("curve_fit", reason, fallback, f, xdata, ydata, p0, sigma,
+                           absolute_sigma, check_finite, bounds, method, jac,
+                           full_output=full_output, nan_policy=nan_policy, **kwargs)
+        if full_output:
+            out[2]["implementation"] = delegate.SCIPY
+        return out
+    delegate.check_fallback(fallback)
     if nan_policy not in (None, "raise", "omit"):
         raise ValueError(f"nan_policy must be None, 'raise' or 'omit', got {nan_policy!r}")
+    if check_finite is None:
+        check_finite = nan_policy is None
     if "maxfev" in kwargs:
         kwargs["max_nfev"] = kwargs.pop("maxfev")
-    unknown = sorted(set(kwargs) - _SOLVER_OPTIONS)
-    if unknown:
-        raise TypeError(f"curve_fit got unexpected keyword arguments: {', '.join(unknown)}")
     p0 = _parameter_count(f, p0)
     n = p0.size
     data_like = isinstance(xdata, (list, tuple, np.ndarray))
-    ydata = _data(ydata, "ydata", check_finite and nan_policy is None)
+    ydata = _data(ydata, "ydata", check_finite)
     if data_like:
-        xdata = _data(xdata, "xdata", check_finite and nan_policy is None)
+        xdata = _data(xdata, "xdata", check_finite)
     if ydata.ndim != 1 or ydata.size == 0:
         raise ValueError(f"ydata must be a non-empty 1-D array, got shape {ydata.shape}")
     if nan_policy is not None:
@@ -260,6 +288,7 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
         warnings.warn("Covariance of the parameters could not be estimated",
                       OptimizeWarning, stacklevel=2)
     if full_output:
-        infodict = {"nfev": res.nfev, "fvec": res.fun, "fjac": res.jac}
+        infodict = {"nfev": res.nfev, "fvec": res.fun, "fjac": res.jac,
+                    "implementation": delegate.FASTOPT}
         return res.x, pcov, infodict, res.message, res.status
     return res.x, pcov

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 from scipy.optimize import OptimizeResult, OptimizeWarning
 
-from .._core import codes, validate
+from .._core import codes, delegate, validate
 from .._core.jit import entry_point
 from .._core.status import MINIMIZE
 from . import curvature, directions, first_order, table
@@ -34,7 +34,8 @@ def _result(x, f, g, nit, nfev, njev, status, **extra):
     Python numbers (the compiled entries return them), not NumPy scalars."""
     success, message = MINIMIZE[status]
     return OptimizeResult(x=x, fun=f, jac=g, nit=nit, nfev=nfev, njev=njev, status=status,
-                          success=success, message=message, **extra)
+                          success=success, message=message, implementation=delegate.FASTOPT,
+                          **extra)
 
 
 def _key(fun, method, jac, hess, hessp, callback, tol, options, n):
@@ -49,8 +50,8 @@ def _key(fun, method, jac, hess, hessp, callback, tol, options, n):
             options is None or type(options) is dict)
 
 
-def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
-             bounds=None, callback=None, tol=None, options=None):
+def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None, bounds=None,
+             constraints=(), tol=None, callback=None, options=None, *, fallback="scipy"):
     """Minimize a scalar function of one or more variables.
 
     The interface of ``scipy.optimize.minimize``.  Each step is one fused,
@@ -67,11 +68,18 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
         Initial guess, finite.
     args : tuple, optional
         Extra arguments passed to ``fun`` and ``jac``.
-    method : str, optional
-        One of {methods}
+    method : str or callable, optional
+        fastopt's compiled methods:
+        {methods}
         (case-insensitive; ``'lbfgs'`` and ``'L-BFGS-B'`` name l-bfgs).
-        Default ``'bfgs'``, as in scipy.
+        Default ``'bfgs'``, as in scipy (with ``bounds``: scipy's
+        L-BFGS-B; with ``constraints``: scipy's SLSQP).
         ``fastopt.show_options()`` lists each method's options and defaults.
+        scipy's other methods run scipy's implementation:
+        {scipy_methods}, and a callable; so do calls needing what the
+        compiled methods lack (bounds, constraints, ``jac='cs'``, a
+        ``HessianUpdateStrategy``, the scipy options a method's row lists).
+        ``res.implementation`` says which code ran.
     jac : callable, True, '2-point' or '3-point', optional
         Gradient: a function ``jac(x, *args)``, ``True`` if ``fun`` returns
         ``(f, g)``, or finite differences (default ``'2-point'``, with
@@ -81,19 +89,26 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
         for ``'newton'`` (``hess``; finite differences of the gradient when
         absent) and ``'newton-cg'`` (either).  Other methods ignore them with
         a ``RuntimeWarning``, as in scipy.
-    bounds : optional
-        No method here honours bounds: passing any raises ``ValueError``.
+    bounds, constraints : optional
+        As scipy's: no compiled method takes them yet, so a call with
+        either runs scipy's method (fastopt-only methods raise
+        ``ValueError``).
     callback : callable, optional
         ``callback(intermediate_result)`` (an ``OptimizeResult`` with ``x``
         and ``fun``) or the legacy ``callback(xk)``, after every iteration.
         Raising ``StopIteration`` ends the run with status 99.
     tol : float, optional
-        Sets ``gtol`` when the options do not.
+        Sets ``gtol`` when the options do not (l-bfgs: ``ftol`` too, as
+        scipy's L-BFGS-B).
     options : dict, optional
         ``maxiter``, ``gtol`` (stop when max |g_i| <= gtol), ``disp`` (print
         an iteration table; 2 for every row), and the method's own options
         (``lr``, ``beta1``, ``maxcor``, ``c1``, ...); ``show_options()``
         lists them with their defaults.
+    fallback : {'scipy', 'error'}, optional
+        What to do with a call fastopt has no implementation of: run
+        scipy's (default) or raise ``NotImplementedError`` saying what is
+        missing.
 
     Returns
     -------
@@ -104,7 +119,8 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
         2 a NaN/inf objective or gradient (``x`` is then the last iterate
         where both were finite); 3 line search failure; 4 (l-bfgs, success)
         relative reduction of f below ``ftol``; 99 ``StopIteration`` from
-        the callback.
+        the callback.  ``implementation``: ``'fastopt'``, or ``'scipy'``
+        for a call scipy's code ran (its result then is scipy's).
 
     Examples
     --------
@@ -126,35 +142,55 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None,
     if type(args) is not tuple:
         args = tuple(args) if isinstance(args, tuple) else (args,)
     key = plan = None
-    if not args and bounds is None:
+    if fallback != "scipy":
+        delegate.check_fallback(fallback)
+    if not args and bounds is None and type(constraints) is tuple and not constraints:
         key = _key(fun, method, jac, hess, hessp, callback, tol, options, x.size)
         try:
             plan = _PLANS.get(key)
         except TypeError:  # an unhashable part: no plan kept
             key = None
     if plan is None:
-        plan = _plan(fun, method, args, jac, hess, hessp, bounds, callback, tol, options, x.size)
+        plan = _plan(fun, method, args, jac, hess, hessp, bounds, constraints, callback, tol,
+                     options, x.size)
         if key is not None:
             if len(_PLANS) >= _MAX_PLANS:
                 _PLANS.clear()
             _PLANS[key] = plan
     run, notes = plan
+    if type(run) is str:  # what fastopt lacks: scipy's minimize runs
+        res = delegate.run("minimize", run, fallback, fun, x0, args, _scipy_method(method),
+                           jac, hess, hessp, bounds, constraints, tol, callback, options)
+        res.implementation = delegate.SCIPY
+        return res
     for message, category in notes:
         warnings.warn(message, category, stacklevel=2)
     return run(x)
 
 
-minimize.__doc__ = minimize.__doc__.replace("{methods}", textwrap.fill(
-    table.method_list(), 70, subsequent_indent=" " * 8).lstrip())
+#: scipy's methods fastopt has no compiled implementation of.
+_SCIPY_ONLY = tuple(m for m in delegate.SCIPY_METHODS
+                    if table.ALIASES.get(m, m) not in table.METHODS)
 
 
-def _plan(fun, method, args, jac, hess, hessp, bounds, callback, tol, options, n):
+def _fill(names):
+    return textwrap.fill(", ".join(repr(m) for m in names), 70, subsequent_indent=" " * 8,
+                         break_on_hyphens=False).lstrip()
+
+
+minimize.__doc__ = minimize.__doc__.replace("{methods}", _fill(
+    table.CURVATURE + table.FIRST_ORDER)).replace("{scipy_methods}", _fill(_SCIPY_ONLY))
+
+
+def _plan(fun, method, args, jac, hess, hessp, bounds, constraints, callback, tol, options, n):
     """``(run, notes)``: ``run(x)`` solves from ``x`` (a float64 copy of x0)
-    and returns the result; ``notes`` are the warnings the call earns."""
+    and returns the result; ``notes`` are the warnings the call earns.  When
+    fastopt lacks what the call needs, ``run`` is a string saying what."""
+    reason = _scipy_reason(method, jac, hess, bounds, constraints, options, tol)
+    if reason is not None:
+        return reason, ()
     spec = table.lookup(method)
     jac = normalize_jac(jac)
-    if bounds is not None:
-        raise ValueError(f"method {spec.name!r} cannot handle bounds")
     notes = []
     if not spec.uses_hessian:
         notes += [(f"Method {spec.name} does not use Hessian information ({name}).",
@@ -178,6 +214,63 @@ def _plan(fun, method, args, jac, hess, hessp, bounds, callback, tol, options, n
     return run, tuple(notes)
 
 
+def _scipy_method(method):
+    """The ``method`` to give scipy: fastopt's own spelling of a scipy method
+    (``'l-bfgs'``) as scipy's."""
+    if isinstance(method, str):
+        spec = table.METHODS.get(table.ALIASES.get(method.lower(), method.lower()))
+        if spec is not None and spec.scipy_name is not None:
+            return spec.scipy_name
+    return method
+
+
+def _scipy_reason(method, jac, hess, bounds, constraints, options, tol):
+    """What fastopt's methods lack for this call (a phrase), or None.
+
+    The call is fastopt's if its method is in ``table.METHODS`` (None:
+    bfgs) and it needs nothing the row does not implement: no bounds, no
+    constraints, no scipy option the row lists as ``scipy_only``, no
+    ``jac`` or ``hess`` form the loops cannot evaluate.  A fastopt-only
+    method with bounds or constraints is an error (scipy has no such method).
+    """
+    has_constraints = not (isinstance(constraints, (tuple, list)) and not constraints)
+    if callable(method):
+        return "a callable method"
+    if method is None:
+        if has_constraints:
+            return "constraints (scipy's default for them is SLSQP)"
+        if bounds is not None:
+            return "bounds (scipy's default for them is L-BFGS-B)"
+        method = table.DEFAULT_METHOD
+    if not isinstance(method, str):
+        raise TypeError(f"method must be a string, a callable or None, "
+                        f"got {type(method).__name__}")
+    name = method.lower()
+    spec = table.METHODS.get(table.ALIASES.get(name, name))
+    if spec is None:
+        if name in delegate.SCIPY_METHODS:
+            return f"method {method!r}"
+        raise ValueError(f"Unknown method {method!r}; valid methods are: "
+                         + ", ".join(repr(m) for m in (*table.METHODS, *_SCIPY_ONLY)))
+    reason = None
+    if bounds is not None:
+        reason = "bounds"
+    elif has_constraints:
+        reason = "constraints"
+    elif isinstance(jac, str) and jac not in ("2-point", "3-point"):
+        reason = f"jac={jac!r}"
+    elif hess is not None and spec.uses_hessian and not (callable(hess) or isinstance(hess, str)):
+        reason = f"hess as {type(hess).__name__}"
+    elif spec.direction == codes.NEWTON_CG and tol is not None:
+        reason = "tol for Newton-CG (scipy's xtol)"
+    elif isinstance(options, dict):
+        lacking = sorted(str(name) for name in options if name in spec.scipy_only)
+        reason = "option " + ", ".join(repr(name) for name in lacking) if lacking else None
+    if reason is not None and spec.scipy_name is None:
+        raise ValueError(f"method {spec.name!r} cannot handle {reason}")
+    return reason
+
+
 def _solver_options(spec, options, tol, n, notes):
     """Split ``options`` into (method options, maxiter, gtol, disp), noting unknown keys."""
     if options is None:
@@ -193,6 +286,8 @@ def _solver_options(spec, options, tol, n, notes):
             unknown.append(str(name))
     if unknown:
         notes.append(("Unknown solver options: " + ", ".join(sorted(unknown)), OptimizeWarning))
+    if tol is not None and spec.direction == codes.LBFGS:
+        given.setdefault("ftol", tol)  # as scipy's L-BFGS-B
     maxiter = options.get("maxiter")
     maxiter = spec.maxiter_for(n) if maxiter is None else \
         validate.integer("option 'maxiter'", maxiter, 0)

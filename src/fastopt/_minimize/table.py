@@ -44,6 +44,11 @@ class Method:
         For a curvature method, its direction rule (``codes.BFGS``, ...).
     uses_hessian : bool
         Whether ``hess``/``hessp`` are used (otherwise passing them warns).
+    scipy_name : str or None
+        scipy's name of the method, if scipy has it.
+    scipy_only : frozenset
+        Options of scipy's method that this one does not implement yet: a
+        call passing one runs scipy's method (``_core/delegate.py``).
     """
 
     name: str
@@ -55,6 +60,8 @@ class Method:
     rule: object = None
     direction: int = None
     uses_hessian: bool = False
+    scipy_name: str = None
+    scipy_only: frozenset = frozenset()
     option_names: frozenset = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -81,13 +88,16 @@ METHODS = {m.name: m for m in [
     Method("bfgs", "Nocedal and Wright (2006), Numerical Optimization, Alg. 6.1 and eq. (6.20)",
            "`-H g`, dense inverse-Hessian update in place; `H0` scaled by `s.y / y.y` "
            "before the first update", _WOLFE, maxiter="200n", gtol=1e-7,
-           direction=codes.BFGS),
+           direction=codes.BFGS, scipy_name="BFGS",
+           scipy_only=frozenset({"norm", "eps", "return_all", "finite_diff_rel_step",
+                                 "xrtol", "hess_inv0"})),
     Method("l-bfgs", "Nocedal and Wright (2006), Numerical Optimization, Alg. 7.4-7.5; "
            "Liu and Nocedal (1989), Math. Programming 45",
            "two-loop recursion over the last `maxcor` pairs, `H0 = (s.y / y.y) I`; pairs "
            "with `s.y <= eps abs(s) abs(y)` skipped",
            {"maxcor": 10, "ftol": LBFGS_FTOL, **_WOLFE}, maxiter=15000,
-           direction=codes.LBFGS),
+           direction=codes.LBFGS, scipy_name="L-BFGS-B",
+           scipy_only=frozenset({"eps", "maxfun", "iprint", "finite_diff_rel_step"})),
     Method("newton", "Nocedal and Wright (2006), Numerical Optimization, Alg. 3.3 "
            "(Cholesky with added multiple of the identity)",
            "solve `(H + tau D) d = -g` by Cholesky, `tau` raised from 0 until positive "
@@ -98,7 +108,8 @@ METHODS = {m.name: m for m in [
            "(line-search Newton-CG)",
            "truncated CG on `H d = -g`, stopped at residual `min(0.5, sqrt(abs(g))) abs(g)` "
            "or negative curvature; `hessp`, `hess`, or differences of the gradient",
-           _WOLFE, maxiter="200n", direction=codes.NEWTON_CG, uses_hessian=True),
+           _WOLFE, maxiter="200n", direction=codes.NEWTON_CG, uses_hessian=True,
+           scipy_name="Newton-CG", scipy_only=frozenset({"xtol", "eps", "return_all"})),
 ]}
 
 #: The first-order methods, in table order.
@@ -128,9 +139,3 @@ def lookup(method):
         raise ValueError(f"Unknown method {method!r}; valid methods are: "
                          + ", ".join(repr(m) for m in METHODS))
     return METHODS[key]
-
-
-def method_list():
-    """The methods as the docstrings list them: ``'bfgs', 'l-bfgs', ...``."""
-    order = CURVATURE + FIRST_ORDER
-    return ", ".join(repr(name) for name in order)
