@@ -9,6 +9,7 @@ import math
 import numbers
 
 import numpy as np
+from scipy.optimize import Bounds
 
 #: Ranges of the methods' real hyperparameters and options, by name:
 #: (low, high, low_inclusive, high_inclusive).
@@ -152,3 +153,17 @@ def real_array(name, a):
         except (TypeError, ValueError):
             pass
     raise TypeError(f"{name} must be an array of real numbers, got dtype {a.dtype}")
+
+
+def unbounded(bounds):
+    """Whether ``bounds`` in least_squares' forms (a ``(lb, ub)`` pair of
+    scalars or arrays, or a ``Bounds``) leave every variable free.  Malformed
+    bounds count as bounded: the solver that takes them says what is wrong."""
+    if isinstance(bounds, Bounds):
+        bounds = (bounds.lb, bounds.ub)
+    try:
+        lb, ub = bounds
+        return bool(np.all(np.asarray(lb, dtype=float) == -np.inf)
+                    and np.all(np.asarray(ub, dtype=float) == np.inf))
+    except (TypeError, ValueError):
+        return False

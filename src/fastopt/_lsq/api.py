@@ -1,6 +1,5 @@
 """``fastopt.least_squares``: scipy.optimize.least_squares's interface, MINPACK's method."""
 import numpy as np
-import scipy.optimize
 from scipy.optimize import OptimizeResult
 
 from .._core import delegate, validate
@@ -45,7 +44,7 @@ def _scipy_reason(method, jac, bounds, loss, diff_step, tr_solver, tr_options, j
     fastopt-only method asked for it is an error."""
     if method in ("trf", "dogbox"):
         reason = f"method {method!r}"
-    elif not _unbounded(bounds):
+    elif not validate.unbounded(bounds):
         reason = "bounds"
     elif callable(loss) or loss != "linear":
         reason = "robust losses"
@@ -60,18 +59,6 @@ def _scipy_reason(method, jac, bounds, loss, diff_step, tr_solver, tr_options, j
     if reason is not None and method not in (None, "lm", "trf", "dogbox"):
         raise ValueError(f"method {method!r} cannot handle {reason}")
     return reason
-
-
-def _unbounded(bounds):
-    """Whether ``bounds`` (scipy's forms) leave every variable free."""
-    if isinstance(bounds, scipy.optimize.Bounds):
-        bounds = (bounds.lb, bounds.ub)
-    try:
-        lb, ub = bounds
-        return bool(np.all(np.asarray(lb, dtype=float) == -np.inf)
-                    and np.all(np.asarray(ub, dtype=float) == np.inf))
-    except (TypeError, ValueError):
-        return False  # scipy says what is wrong with them
 
 
 def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method=None, ftol=1e-8,

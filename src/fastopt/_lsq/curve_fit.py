@@ -11,7 +11,7 @@ from numba.extending import is_jitted
 from .._core import delegate, validate
 from .._core.fdiff import FORWARD_STEP
 from .._core.status import LEAST_SQUARES
-from .api import _unbounded, default_max_nfev, least_squares, settings
+from .api import default_max_nfev, least_squares, settings
 from .kernels.covariance import covariance, rank_tolerance
 from .models import star_model_addresses
 
@@ -124,7 +124,7 @@ def _fit_compiled(f, xdata, ydata, p0, sigma, absolute_sigma, kwargs):
 
 def _scipy_reason(bounds, method, kwargs):
     """What fastopt's curve_fit lacks for this call (a phrase), or None."""
-    if not _unbounded(bounds):
+    if not validate.unbounded(bounds):
         return "bounds"
     if method not in (None, "lm"):
         return f"method {method!r}"
