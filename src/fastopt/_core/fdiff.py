@@ -26,6 +26,13 @@ EPS = np.finfo(np.float64).eps
 FORWARD_STEP = EPS ** 0.5
 CENTRAL_STEP = EPS ** (1.0 / 3.0)
 SCHEMES = ("2-point", "3-point")
+#: The gradient tolerance forward differences resolve: scipy's default
+#: ``gtol``.  The difference is off by about ``sqrt(eps) max(1, |x_i|)``
+#: times the curvature (1e-6 for a curvature of 100 at ``|x_i| <= 1``), so a
+#: tighter test is met, if at all, by a point the error has moved.
+#: ``minimize`` uses it as the default ``gtol`` with a differenced gradient,
+#: and confirms a tighter one with central differences.
+FD_GTOL = 1e-5
 
 
 @twin

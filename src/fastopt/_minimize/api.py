@@ -199,7 +199,8 @@ def _plan(fun, method, args, jac, hess, hessp, bounds, constraints, callback, to
     if tol is not None and (isinstance(tol, bool) or not isinstance(tol, numbers.Real)):
         raise TypeError(f"tol must be a number or None, got {type(tol).__name__}")
     report = wrap_callback(callback)
-    given, maxiter, gtol, disp = _solver_options(spec, options, tol, n, notes)
+    given, maxiter, gtol, disp = _solver_options(spec, options, tol, n, notes,
+                                                 isinstance(jac, str))
     search = given.pop("line_search", "armijo")
     if search not in ("armijo", "wolfe"):
         raise ValueError(f"option 'line_search' must be 'armijo' or 'wolfe', got {search!r}")
@@ -271,8 +272,9 @@ def _scipy_reason(method, jac, hess, bounds, constraints, options, tol):
     return reason
 
 
-def _solver_options(spec, options, tol, n, notes):
-    """Split ``options`` into (method options, maxiter, gtol, disp), noting unknown keys."""
+def _solver_options(spec, options, tol, n, notes, differenced):
+    """Split ``options`` into (method options, maxiter, gtol, disp), noting
+    unknown keys; ``differenced``: the gradient is finite differences."""
     if options is None:
         options = {}
     if not isinstance(options, dict):
@@ -291,8 +293,9 @@ def _solver_options(spec, options, tol, n, notes):
     maxiter = options.get("maxiter")
     maxiter = spec.maxiter_for(n) if maxiter is None else \
         validate.integer("option 'maxiter'", maxiter, 0)
-    gtol = options.get("gtol", spec.gtol if tol is None else tol)
-    if gtol is not spec.gtol:
+    default = spec.gtol_for(differenced)
+    gtol = options.get("gtol", default if tol is None else tol)
+    if gtol is not default:
         gtol = validate.tolerance("gtol (or tol)", gtol)
     disp = options.get("disp", False)
     if type(disp) is not bool and not isinstance(disp, numbers.Integral):

@@ -31,7 +31,8 @@ from .._core.vector import axpy_to, dot, slope_and_inf_norm
 from . import directions
 from .directions import Memory
 from .kernels import wolfe
-from .objective import F_TYPE, FG_TYPE, G_TYPE, HESS_TYPE, HESSP_TYPE, Compiled, evaluate, start
+from .objective import (F_TYPE, FG_TYPE, G_TYPE, HESS_TYPE, HESSP_TYPE, Compiled, evaluate,
+                        sharpen, start, too_coarse)
 
 
 class Options(NamedTuple):
@@ -87,6 +88,10 @@ def solve(obj, direction, x0, options, mem, reporter):
     fresh = True  # no curvature information yet: at the start and after a restart
     restart = False  # the last line search failed: take one steepest-descent step
     while status == codes.RUNNING:
+        if too_coarse(obj, gmax, gtol):
+            obj, g, gmax, sharper = sharpen(obj, x, f, g, gmax, counts)
+            if sharper:
+                directions.redirect(direction, mem, work, g, d, fresh)
         if gmax <= gtol:
             status = codes.SUCCESS
             break
@@ -126,15 +131,25 @@ def solve(obj, direction, x0, options, mem, reporter):
         accepted = task == wolfe.CONVERGED or (
             task != wolfe.WARN_NONFINITE and f_new < f and f_new <= f + c1 * stp * dg)
         if not (accepted and math.isfinite(gmax_new)):
+            if obj.mode == codes.MODE_FD2:
+                # The forward differences are too coarse here: go on with
+                # central ones, from the same point and memory.
+                obj, g, gmax, sharper = sharpen(obj, x, f, g, gmax, counts)
+                if sharper:
+                    directions.redirect(direction, mem, work, g, d, fresh)
+                    restart = False
+                    continue
             if restart or direction == codes.STEEPEST:
                 status = codes.LINESEARCH
                 break
-            # Forget the curvature information and retry along -g.
-            fresh = True
+            # Retry along -g.  The curvature information is dropped only once
+            # that step is taken: a run that ends here returns what it built.
             restart = True
-            directions.forget(direction, mem)
             continue
 
+        if restart:
+            directions.forget(direction, mem)
+            fresh = True
         directions.update(direction, mem, work, trial, x, g_new, g, d, fresh)
         f_prev = f
         x, trial = trial, x

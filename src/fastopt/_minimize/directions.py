@@ -102,6 +102,16 @@ def forget(direction, mem):
         bfgs.set_identity(mem.H, 1.0)
 
 
+@twin
+def redirect(direction, mem, work, g, d, fresh):
+    """The gradient at the current point was computed again (``g``): for BFGS
+    past its first update, rewrite ``d = -H g`` (the other rules compute
+    their direction from ``g`` each iteration)."""
+    if direction == codes.BFGS and not fresh:
+        matvec(mem.H, g, work.Hg)
+        d[:] = -work.Hg
+
+
 # --- boundary functions: from Python the bfgs kernels take their threaded
 # build for large n; compiled code always takes the serial one (see
 # _steps/table.py, Step.select, for why).

@@ -32,7 +32,8 @@ from .._core.fnptr import ADDRESSES, VECTOR, function_value
 from .._core.jit import KERNEL_OPTIONS, renamed_copy
 from .._core.twin import twin
 from .._core.vector import inf_norm, sq_norm
-from .objective import F_TYPE, FG_TYPE, G_TYPE, Compiled, evaluate, gradient, start, value
+from .objective import (F_TYPE, FG_TYPE, G_TYPE, Compiled, evaluate, gradient,
+                        sharpen, start, too_coarse, value)
 
 
 class Result(NamedTuple):
@@ -107,6 +108,8 @@ def solve(obj, rule, lr, hyper, state, x0, maxiter, gtol, line_search, reporter)
     nit = 0
     alpha = 0.0
     while status == codes.RUNNING:
+        if too_coarse(obj, gmax, gtol):
+            obj, g, gmax, sharper = sharpen(obj, x, f, g, gmax, counts)
         if gmax <= gtol:
             status = codes.SUCCESS
             break
@@ -117,6 +120,11 @@ def solve(obj, rule, lr, hyper, state, x0, maxiter, gtol, line_search, reporter)
             f_new, g_new, alpha, accepted = armijo_step(obj, rule, x, trial, g, f, hyper, state,
                                                         powers, nit, alpha, counts)
             if not accepted:
+                if obj.mode == codes.MODE_FD2:
+                    # Forward differences too coarse here: go on with central ones.
+                    obj, g, gmax, sharper = sharpen(obj, x, f, g, gmax, counts)
+                    if sharper:
+                        continue
                 status = codes.LINESEARCH
                 break
         else:

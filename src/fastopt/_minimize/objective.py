@@ -11,6 +11,7 @@ The boundary functions below (``evaluate``, ``value``, ``gradient``,
 the one and a compiled body for the other: they are the only places where
 the two lives of a loop differ (``_core/twin.py``).
 """
+import copy
 import math
 import sys
 from typing import NamedTuple
@@ -20,7 +21,7 @@ from numba import njit, types
 from numba.extending import is_jitted
 
 from .._core import codes
-from .._core.fdiff import SCHEMES, fd_gradient
+from .._core.fdiff import FD_GTOL, SCHEMES, fd_gradient
 from .._core.fnptr import MATRIX, MISSING, VECTOR, addresses, cached, memo
 from .._core.jit import KERNEL_OPTIONS
 from .._core.twin import boundary, twin
@@ -198,6 +199,12 @@ class Objective:
     def _fd_value(self, x):
         return real_scalar(self.fun(x, *self.args), "fun")
 
+    def central(self):
+        """A copy that differences the gradient centrally."""
+        obj = copy.copy(self)
+        obj.mode = codes.MODE_FD3
+        return obj
+
     def hess(self, x, counts):
         """The Hessian at ``x`` as an (n, n) float64 array."""
         counts[2] += 1
@@ -285,6 +292,50 @@ def start(obj, x, counts, reporter):
     elif reporter is not None and reporter(0, x, f, gmax, counts):
         status = codes.CALLBACK
     return f, g, gmax, status
+
+
+def _central_compiled(obj):
+    return Compiled(obj.fg, obj.fun, obj.jac, obj.hess, obj.hessp, codes.MODE_FD3,
+                    obj.hess_mode)
+
+
+@boundary(_central_compiled)
+def central(obj):
+    """``obj`` (unchanged) as an objective whose gradient is central differences."""
+    return obj.central()
+
+
+@twin
+def sharpen(obj, x, f, g, gmax, counts):
+    """Central differences from now on, for a loop at ``x`` (value ``f``,
+    forward-difference gradient ``g``, ``gmax = max |g_i|``) whose line search
+    failed there, or whose gradient is ``too_coarse``.
+
+    Returns ``(obj, g, gmax, ok)``: the objective differencing centrally and
+    its gradient at ``x``; or, ``ok`` False, the arguments as they came when
+    that gradient is not finite (``x`` at the edge of ``f``'s domain).
+
+    A forward difference is off by about half its step times the curvature,
+    ``sqrt(eps)`` relative: near a minimum as large as the gradient itself,
+    when its direction is no longer downhill and the search fails.  Central
+    differences cost two calls per component instead of one and are off by
+    about ``eps**(2/3)`` relative (Nocedal and Wright 2006, Section 8.1).
+    """
+    sharp = central(obj)
+    g_sharp = gradient(sharp, x, f, counts)
+    gmax_sharp = inf_norm(g_sharp)
+    if not math.isfinite(gmax_sharp):
+        return obj, g, gmax, False
+    return sharp, g_sharp, gmax_sharp, True
+
+
+@twin
+def too_coarse(obj, gmax, gtol):
+    """Whether a forward-difference gradient has come down to its own
+    accuracy (``max |g_i| <= FD_GTOL``) short of a tighter ``gtol``: below
+    there its error steers the run, which goes on with central differences
+    (``sharpen``)."""
+    return obj.mode == codes.MODE_FD2 and gtol < FD_GTOL and gmax <= FD_GTOL
 
 
 def _hess_mode_compiled(obj):

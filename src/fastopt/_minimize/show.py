@@ -33,7 +33,7 @@ def show_options(method=None, disp=True):
             shown = "None (Armijo line search)" if default is None else f"{default:g}"
             lines.append(f"    {name} = {shown}")
         lines.append(f"    maxiter = {'200 * n' if spec.maxiter == '200n' else spec.maxiter}")
-        lines.append(f"    gtol = {spec.gtol:g}")
+        lines.append(f"    gtol = {_gtol(spec)}")
         lines.append("    disp = False")
         blocks.append("\n".join(lines))
     text = "\n\n".join(blocks)
@@ -42,10 +42,15 @@ def show_options(method=None, disp=True):
     print(text)
 
 
+def _gtol(spec):
+    fd = spec.gtol_for(True)
+    return f"{spec.gtol:g}" + ("" if fd == spec.gtol else f" ({fd:g} with a differenced gradient)")
+
+
 def _defaults(spec):
     shown = [f"{k}={'None' if v is None else f'{v:g}'}" for k, v in spec.options.items()]
     shown.append(f"maxiter={'200 n' if spec.maxiter == '200n' else spec.maxiter}")
-    shown.append(f"gtol={spec.gtol:g}")
+    shown.append(f"gtol={_gtol(spec)}")
     return "`" + ", ".join(shown) + "`"
 
 

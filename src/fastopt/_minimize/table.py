@@ -10,11 +10,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._core import codes
+from .._core import codes, fdiff
 from .._steps.table import RULES
 
 #: Line-search options of the curvature methods (scipy's c1, c2 and L-BFGS-B's maxls).
 _WOLFE = {"c1": 1e-4, "c2": 0.9, "maxls": 20}
+#: The default ``gtol`` of every method when the gradient is differenced
+#: (``jac`` None, '2-point', '3-point'), ``fdiff.FD_GTOL`` says why: on the
+#: held-out problems bfgs's own 1e-7 took 2.6x scipy's median evaluations
+#: for 38 successes of 44; this, 0.83x for all 44.
+FD_GTOL = fdiff.FD_GTOL
 #: L-BFGS-B's default factr * eps.
 LBFGS_FTOL = 1e7 * np.finfo(np.float64).eps
 
@@ -73,6 +78,11 @@ class Method:
     def line_search(self):
         """Whether the steps may come from a line search when no ``lr`` is given."""
         return self.rule is not None and self.rule.line_search
+
+    def gtol_for(self, differenced):
+        """Default ``gtol``: the row's, or ``FD_GTOL`` if looser and the
+        gradient is differenced."""
+        return max(self.gtol, FD_GTOL) if differenced else self.gtol
 
     def maxiter_for(self, n):
         """Default iteration limit for ``n`` parameters."""
