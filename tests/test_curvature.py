@@ -11,6 +11,7 @@ from numba import njit
 from scipy.optimize import OptimizeWarning
 
 import fastopt
+from fastopt._core import codes
 from fastopt._core.vector import slope_and_inf_norm
 from fastopt._minimize.table import CURVATURE
 from fastopt._minimize.kernels import bfgs, lbfgs, newton, wolfe
@@ -191,7 +192,8 @@ def test_reaches_the_known_minimum_from_the_standard_start(method, name):
     options = dict(TIGHT, ftol=0.0) if method == "l-bfgs" else TIGHT
     res = fastopt.minimize(p.fg, np.array(p.x0), jac=True, method=method, options=options)
     assert p.reached(res.fun, atol=1e-10), (res.fun, res.message)
-    assert res.status in (0, 3, 4)  # at gtol 1e-10 rounding may end the search first
+    # at gtol 1e-10 rounding may end the search first
+    assert res.status in (0, codes.LINESEARCH)
 
 
 @pytest.mark.parametrize("method", ["bfgs", "l-bfgs"])
@@ -334,7 +336,8 @@ def test_gd_with_a_wolfe_search():
 
 def test_ftol_stop_is_success_with_its_own_message():
     res = fastopt.minimize(ROSEN.fg, ROSEN.x0, jac=True, method="l-bfgs")
-    assert res.status == 4 and res.success and "ftol" in res.message
+    # scipy's L-BFGS-B status (0) and words for this stop
+    assert res.status == 0 and res.success and "RELATIVE REDUCTION OF F" in res.message
 
 
 def test_callback_and_disp_on_the_python_driver(capsys):
@@ -382,7 +385,7 @@ def test_bad_second_derivative_arguments():
         fastopt.minimize(lambda x: float(x @ x), [1.0, 2.0], method="newton")
     with pytest.raises(ValueError, match="newton-cg"):
         fastopt.minimize(ROSEN.fg, ROSEN.x0, jac=True, method="newton", hessp=rosen_hessp)
-    with pytest.raises(ValueError, match="hess must be"):
+    with pytest.raises(ValueError, match="cannot handle hess='cs'"):
         fastopt.minimize(ROSEN.fg, ROSEN.x0, jac=True, method="newton", hess="cs")
     with pytest.raises(TypeError, match="hessp must be callable"):
         fastopt.minimize(ROSEN.fg, ROSEN.x0, jac=True, method="newton-cg", hessp=3)

@@ -64,7 +64,27 @@ def test_analytic_jacobian_and_full_output(data):
     np.testing.assert_allclose(popt, ref, rtol=1e-7)
     assert ier in (1, 2, 3, 4) and isinstance(mesg, str)
     np.testing.assert_allclose(info["fvec"], gauss(x, *popt) - y)
-    assert info["nfev"] > 0 and info["fjac"].shape == (x.size, 4)
+    assert info["nfev"] > 0 and info["fjac"].shape == (4, x.size)
+
+
+def test_full_output_fields_are_leastsqs(data):
+    # fjac, ipvt, qtf as scipy's curve_fit ('lm', through leastsq) gives them:
+    # R in the upper triangle of fjac.T, J[:, ipvt] = Q R, qtf = (Q^T fvec)[:n].
+    x, y, p0 = data
+    popt, _, info, mesg, ier = fastopt.curve_fit(gauss, x, y, p0, full_output=True)
+    _, _, ref, _, ref_ier = so.curve_fit(gauss, x, y, p0, full_output=True)
+    assert ier == ref_ier and isinstance(mesg, str)
+    np.testing.assert_array_equal(info["ipvt"], ref["ipvt"])
+    R, ref_R = np.triu(info["fjac"].T[:4]), np.triu(ref["fjac"].T[:4])
+    np.testing.assert_allclose(R, ref_R, rtol=1e-5, atol=1e-5 * np.abs(ref_R).max())
+    e = np.exp(-0.5 * ((x - popt[1]) / popt[2]) ** 2)
+    J = np.column_stack([e, popt[0] * e * (x - popt[1]) / popt[2] ** 2,
+                         popt[0] * e * (x - popt[1]) ** 2 / popt[2] ** 3, np.ones_like(x)])
+    JP = J[:, info["ipvt"]]
+    np.testing.assert_allclose(R.T @ R, JP.T @ JP, rtol=1e-6, atol=1e-9 * np.abs(J).max() ** 2)
+    # R^T qtf = (J P)^T f: the gradient, zero at the least-squares solution.
+    np.testing.assert_allclose(R.T @ info["qtf"], JP.T @ info["fvec"], atol=1e-9)
+    assert np.abs(info["qtf"]).max() < np.abs(ref["qtf"]).max()
 
 
 def test_p0_defaults_to_ones_from_the_signature():
@@ -158,7 +178,7 @@ def test_compiled_model_failures_and_fallbacks():
     x, y, _ = _peak_data()
     with pytest.raises(RuntimeError, match="Optimal parameters not found"):
         fastopt.curve_fit(_peak, x, y, [3.0, 0.0, 1.0, 0.5, 0.0], max_nfev=3)
-    with pytest.raises(ValueError, match="m >= n"):
+    with pytest.raises(TypeError, match="parameters=5 must not exceed .* points=4"):  # scipy's
         fastopt.curve_fit(_peak, x[:4], y[:4], [3.0, 0.0, 1.0, 0.5, 0.0])
     # A model not returning a float64 vector takes the Python path.
     @numba.njit
@@ -184,3 +204,82 @@ def test_compiled_model_takes_any_array_layout():
         fastopt.curve_fit(_peak, x, y, [np.nan, 0.0, 1.0, 0.5, 0.0])
     with pytest.raises(ValueError, match="sigma"):
         fastopt.curve_fit(_peak, x, y, p0, sigma=-np.ones(x.size))
+
+
+# --- scipy's forms of the data: NaN policy on N-D data, scalar sigma, broadcast ydata ----
+
+def _plane(x, a, b):
+    return a * x[..., 0, :].squeeze() + b + x[..., 1, :].squeeze()
+
+
+_X_NAN = np.array([[2, 3, np.nan, 4, 4, np.nan, 5, 6], [2, 3, np.nan, np.nan, 4, np.nan, 7, 6]])
+_Y_NAN = np.array([1, 2, 5, 3, np.nan, 7, 10, 9.5])
+
+
+@pytest.mark.parametrize("policy, match", [
+    ("propagate", "`nan_policy='propagate'` is not supported"),
+    ("hi", r"nan_policy must be one of \{None, 'raise', 'omit'\}"),
+    ("raise", "The input contains nan"),
+])
+def test_nan_policy_errors_are_scipys(policy, match):
+    for fit in (so.curve_fit, fastopt.curve_fit):
+        with pytest.raises(ValueError, match=match):
+            fit(_plane, _X_NAN, _Y_NAN, check_finite=False, nan_policy=policy)
+
+
+@pytest.mark.parametrize("extra_axis", [False, True])
+def test_nan_policy_omit_drops_points_of_multidimensional_xdata(extra_axis):
+    x = _X_NAN[None] if extra_axis else _X_NAN.copy()
+    popt, pcov = fastopt.curve_fit(_plane, x, _Y_NAN, nan_policy="omit")
+    np.testing.assert_array_equal(x.reshape(_X_NAN.shape), _X_NAN)  # inputs unchanged
+    ref, ref_cov = so.curve_fit(_plane, x, _Y_NAN, nan_policy="omit")
+    keep = [0, 1, 6, 7]  # the points with no NaN in either row nor in y
+    clean, _ = fastopt.curve_fit(_plane, x[..., keep], _Y_NAN[keep])
+    np.testing.assert_allclose(popt, ref, rtol=1e-7)
+    np.testing.assert_allclose(pcov, ref_cov, rtol=1e-6)
+    np.testing.assert_array_equal(popt, clean)
+
+
+@pytest.mark.parametrize("absolute_sigma", [False, True])
+def test_scalar_sigma_is_every_points_sigma(data, absolute_sigma):
+    x, y, p0 = data
+    popt, pcov = fastopt.curve_fit(gauss, x, y, p0, sigma=0.05, absolute_sigma=absolute_sigma)
+    full, full_cov = fastopt.curve_fit(gauss, x, y, p0, sigma=np.full(x.size, 0.05),
+                                       absolute_sigma=absolute_sigma)
+    np.testing.assert_array_equal(popt, full)
+    np.testing.assert_array_equal(pcov, full_cov)
+    _, ref_cov = so.curve_fit(gauss, x, y, p0, sigma=0.05, absolute_sigma=absolute_sigma)
+    np.testing.assert_allclose(pcov, ref_cov, rtol=1e-4)
+
+
+def test_nan_policy_omit_with_scalar_sigma(data):
+    x, y, p0 = data
+    x, y = x.copy(), y.copy()
+    x[5], y[20] = np.nan, np.nan
+    popt, _ = fastopt.curve_fit(gauss, x, y, p0, sigma=0.05, nan_policy="omit")
+    ref, _ = so.curve_fit(gauss, x, y, p0, sigma=0.05, nan_policy="omit", xtol=1e-15,
+                          ftol=1e-15, gtol=1e-15)
+    np.testing.assert_allclose(popt, ref, rtol=1e-7)
+
+
+def test_scalar_ydata_is_broadcast_against_the_model():
+    x = np.arange(10.0)
+    target = 4.7 * x ** 2 + 3.5 * x + np.sin(x)
+
+    def model(x, a, b):
+        return a * x ** 2 + b * x - target
+
+    popt0, pcov0 = fastopt.curve_fit(model, x, np.zeros_like(x))
+    popt1, pcov1 = fastopt.curve_fit(model, x, 0)
+    _, ref_cov = so.curve_fit(model, x, 0)
+    np.testing.assert_array_equal(popt1, popt0)
+    np.testing.assert_array_equal(pcov1, pcov0)
+    np.testing.assert_allclose(pcov1, ref_cov, rtol=1e-6)
+
+
+def test_more_parameters_than_points_is_scipys_type_error():
+    def model(x, a, b, c, d, e):
+        return a * np.exp(-b * x) + c + d + e
+    for fit in (so.curve_fit, fastopt.curve_fit):
+        with pytest.raises(TypeError, match="parameters=5 must not exceed .* points=4"):
+            fit(model, [1, 2, 3, 4], [5, 9, 13, 17])

@@ -5,6 +5,7 @@ import pytest
 from scipy.optimize import OptimizeResult, OptimizeWarning
 
 import fastopt
+from fastopt._core import codes
 from fastopt.testing.problems import PROBLEMS
 
 rosen_fg = PROBLEMS["rosenbrock"].fg
@@ -127,7 +128,7 @@ def _nan_after_half(x):
 def test_nan_mid_run_returns_last_finite_iterate(fg):
     # f = -x0 decreases without bound; gd with lr 0.2 steps 0, 0.2, 0.4, 0.6 -> NaN.
     res = fastopt.minimize(fg, [0.0, 0.0], jac=True, method="gd", options={"lr": 0.2})
-    assert res.status == 2 and not res.success
+    assert res.status == codes.NONFINITE == 3 and not res.success  # scipy's BFGS: 3
     assert "NaN" in res.message
     np.testing.assert_allclose(res.x, [0.4, 0.4])
     assert np.isfinite(res.fun) and np.all(np.isfinite(res.jac))
@@ -148,7 +149,7 @@ def test_nan_in_line_search_shrinks_the_step():
 
 def test_nan_at_start():
     res = fastopt.minimize(lambda x: (np.nan, x), [1.0], jac=True)
-    assert res.status == 2 and not res.success and res.nit == 0
+    assert res.status == codes.NONFINITE and not res.success and res.nit == 0
     np.testing.assert_array_equal(res.x, [1.0])
 
 
@@ -163,7 +164,7 @@ def test_user_exception_propagates_unchanged():
 
 
 @pytest.mark.parametrize("x0,exc,match", [
-    ([[1.0, 2.0]], ValueError, "one-dimensional"),
+    ([[1.0, 2.0]], ValueError, "'x0' must only have one dimension"),  # scipy's words
     ([], ValueError, "empty"),
     ([1.0, np.nan], ValueError, "finite"),
     ([1.0, np.inf], ValueError, "finite"),
@@ -174,6 +175,20 @@ def test_user_exception_propagates_unchanged():
 def test_bad_x0(x0, exc, match):
     with pytest.raises(exc, match=match):
         fastopt.minimize(rosen_fg, x0, jac=True)
+
+
+@pytest.mark.parametrize("method", ["bfgs", "l-bfgs", "newton-cg", "adam"])
+def test_maxiter_counts_as_scipy_reads_it(method):
+    # scipy's loops run while k < maxiter: a float counts up to its ceiling,
+    # a negative limit stops at once with status 1.
+    jac = rosen_g if method == "newton-cg" else None
+    res = fastopt.minimize(rosen_f, [-1.2, 1.0], jac=jac, method=method,
+                           options={"maxiter": 2.5})
+    assert res.nit == 3 and res.status == 1
+    res = fastopt.minimize(rosen_f, [-1.2, 1.0], jac=jac, method=method,
+                           options={"maxiter": -1})
+    assert res.nit == 0 and res.status == 1 and not res.success
+    np.testing.assert_array_equal(res.x, [-1.2, 1.0])
 
 
 def test_bad_arguments():
@@ -192,9 +207,9 @@ def test_bad_arguments():
     with pytest.raises(TypeError, match="options"):
         fastopt.minimize(rosen_f, [1.0, 1.0], options=[1])
     with pytest.raises(TypeError, match="'maxiter'"):
-        fastopt.minimize(rosen_f, [1.0, 1.0], options={"maxiter": 1.5})
+        fastopt.minimize(rosen_f, [1.0, 1.0], options={"maxiter": "10"})
     with pytest.raises(ValueError, match="'maxiter'"):
-        fastopt.minimize(rosen_f, [1.0, 1.0], options={"maxiter": -1})
+        fastopt.minimize(rosen_f, [1.0, 1.0], options={"maxiter": np.nan})
     with pytest.raises(ValueError, match="gtol"):
         fastopt.minimize(rosen_f, [1.0, 1.0], options={"gtol": -1.0})
     with pytest.raises(TypeError, match="tol"):

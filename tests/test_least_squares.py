@@ -236,3 +236,107 @@ def test_a_relative_step_lost_to_rounding_is_retried_absolute():
         Jt = np.empty((2, 3))
         fd_jacobian(evaluate, problem, x, f, Jt, step, np.zeros(2, dtype=np.int64))
         np.testing.assert_allclose(Jt, [[1.0, 3.0, 0.0], [-1.0, 0.0, 1.0]], rtol=1e-6)
+
+
+# --- scipy's interface: the forms of the arguments scipy's least_squares takes ----
+
+def _trivial(x, a=0.0):
+    return (x - a) ** 2 + 5.0
+
+
+def _trivial_jac(x, a=0.0):
+    return 2.0 * (x - a)  # shape (1,) for m = n = 1: taken as (1, 1), as scipy does
+
+
+@pytest.mark.parametrize("jac", ["2-point", "3-point", _trivial_jac])
+def test_args_kwargs_and_a_one_dimensional_jacobian(jac):
+    ref = so.least_squares(_trivial, 2.0, jac, args=(3.0,), method="lm")
+    for extra in (dict(args=(3.0,)), dict(kwargs={"a": 3.0})):
+        res = fastopt.least_squares(_trivial, 2.0, jac, method="lm", fallback="error", **extra)
+        assert res.implementation == "fastopt" and res.success
+        np.testing.assert_allclose(res.x, ref.x, rtol=1e-4)
+        assert res.jac.shape == (1, 1)
+    # scipy's 'lm' reports no Jacobian evaluations when it differences.
+    assert (res.njev is None) == (ref.njev is None) == (not callable(jac))
+
+
+@pytest.mark.parametrize("x_scale", ["auto", -1.0, 0.0, 1.0 + 2.0j, [1.0, 2.0], np.inf])
+def test_bad_x_scale_is_a_value_error_as_in_scipy(x_scale):
+    with pytest.raises(ValueError, match="x_scale"):
+        so.least_squares(_trivial, 2.0, x_scale=x_scale, method="lm")
+    with pytest.raises(ValueError, match="x_scale"):
+        fastopt.least_squares(_trivial, 2.0, x_scale=x_scale, method="lm")
+
+
+@pytest.mark.parametrize("x_scale", [1.0, np.array([0.5]), "jac", None])
+def test_x_scale_forms_reach_the_minimum(x_scale):
+    res = fastopt.least_squares(_trivial, 2.0, x_scale=x_scale, fallback="error")
+    assert res.success and abs(res.x[0]) < 1e-12
+
+
+@pytest.mark.parametrize("x0", [2.0 + 0.0j, [1.0, 2.0 + 0.0j]])
+def test_complex_x0_is_a_value_error_as_in_scipy(x0):
+    with pytest.raises(ValueError, match="x0"):
+        so.least_squares(_trivial, x0, method="lm")
+    with pytest.raises(ValueError, match="x0"):
+        fastopt.least_squares(_trivial, x0, method="lm")
+
+
+def test_workers_give_the_serial_fit():
+    serial = fastopt.least_squares(_trivial, 2.0)
+    for workers in (None, 2, map):
+        res = fastopt.least_squares(_trivial, 2.0, workers=workers, fallback="error")
+        assert res.implementation == "fastopt"
+        np.testing.assert_array_equal(res.x, serial.x)
+        assert (res.nfev, res.njev) == (serial.nfev, serial.njev)
+    with pytest.raises(TypeError, match="workers"):
+        fastopt.least_squares(_trivial, 2.0, workers="four")
+
+
+def _product_fun(p):
+    return np.array([p[0] - 1.0, p[1] - 2.0, p[0] * p[1] - 2.5])
+
+
+def _product_jac(p):
+    return np.array([[1.0, 0.0], [0.0, 1.0], [p[1], p[0]]])
+
+
+@pytest.mark.parametrize("wrap", ["sparse", "operator"])
+def test_sparse_or_operator_jacobian(wrap):
+    from scipy.sparse import csr_array
+    from scipy.sparse.linalg import aslinearoperator
+    jac = (lambda p: csr_array(_product_jac(p))) if wrap == "sparse" else \
+        (lambda p: aslinearoperator(_product_jac(p)))
+    # 'lm' factors dense Jacobians: scipy's error type.
+    with pytest.raises(ValueError, match="dense"):
+        so.least_squares(_product_fun, [0.5, 0.5], jac, method="lm")
+    with pytest.raises(ValueError, match="dense"):
+        fastopt.least_squares(_product_fun, [0.5, 0.5], jac, method="lm")
+    # The default method: scipy's trf, which takes them, as scipy's default does.
+    res = fastopt.least_squares(_product_fun, [0.5, 0.5], jac)
+    ref = so.least_squares(_product_fun, [0.5, 0.5], jac)
+    assert res.implementation == "scipy"
+    np.testing.assert_array_equal(res.x, ref.x)
+    with pytest.raises(NotImplementedError, match="sparse"):
+        fastopt.least_squares(_product_fun, [0.5, 0.5], jac, fallback="error")
+
+
+def test_float32_residuals_are_differenced_at_their_precision():
+    # float64 steps would difference float32 rounding: the Jacobian comes out
+    # zero or noise and the fit stops at x0 (scipy's gh-12991).
+    rng = np.random.default_rng(1978)
+    t = np.linspace(0, 1, 100, dtype=np.float32)
+    y = rng.random(size=100, dtype=np.float32)
+
+    def err(p):
+        return ((p[0] + p[1] * t).astype(np.float32) - y).astype(np.float32)
+
+    exact = np.polynomial.polynomial.polyfit(t.astype(float), y.astype(float), 1)
+    ref = so.least_squares(err, [-1.0, -1.0], method="lm")
+    res = fastopt.least_squares(err, [-1.0, -1.0], fallback="error")
+    assert res.success and res.nfev > 2 and res.x.dtype == np.float64
+    # As close as scipy's 'lm' (whose steps follow the same rule); relative
+    # steps would leave it 9e-5 away.
+    assert np.abs(res.x - exact).max() <= 1.5 * np.abs(ref.x - exact).max() < 3e-5
+    res = fastopt.least_squares(err, [-1.0, -1.0], jac="3-point", fallback="error")
+    np.testing.assert_allclose(res.x, exact, atol=1e-6)

@@ -159,3 +159,74 @@ def test_curve_fit_check_finite_default_follows_nan_policy():
     popt, _ = fastopt.curve_fit(_decay, T, y, nan_policy="omit")
     ref, _ = so.curve_fit(_decay, T, y, nan_policy="omit")
     np.testing.assert_allclose(popt, ref, rtol=1e-6)
+
+
+# --- scipy's conventions in fastopt's own code ---------------------------------
+
+def test_a_function_writing_to_its_argument_does_not_steer_the_run():
+    # scipy passes each call a copy (gh-13740); so does fastopt.
+    def fquad(x):
+        x -= np.arange(x.size)
+        x *= x
+        return np.sum(x)
+    for method in ("bfgs", "l-bfgs", "adam"):
+        options = {"lr": 0.05, "maxiter": 5000} if method == "adam" else None
+        res = fastopt.minimize(fquad, np.full(4, 1.5), method=method, options=options)
+        np.testing.assert_allclose(res.x, np.arange(4.0), atol=1e-4)
+
+
+def test_disp_warns_on_failure_as_scipy_does(capsys):
+    with pytest.warns(so.OptimizeWarning, match="Maximum number of iterations"):
+        fastopt.minimize(rosen, X0, method="bfgs", options={"disp": True, "maxiter": 3})
+    assert "Iterations" in capsys.readouterr().out
+
+
+def test_newton_cg_takes_a_sparse_hessian():
+    from scipy.sparse import csr_matrix
+
+    def fun(x):
+        return 0.5 * x @ (A @ x) - x.sum()
+    A = np.diag([1.0, 4.0, 9.0])
+    dense = fastopt.minimize(fun, np.zeros(3), jac=lambda x: A @ x - 1.0, method="newton-cg",
+                             hess=lambda x: A)
+    sparse = fastopt.minimize(fun, np.zeros(3), jac=lambda x: A @ x - 1.0, method="newton-cg",
+                              hess=lambda x: csr_matrix(A))
+    assert sparse.implementation == "fastopt" and sparse.success
+    np.testing.assert_array_equal(sparse.x, dense.x)
+    np.testing.assert_allclose(sparse.x, 1.0 / np.diag(A), rtol=1e-8)
+
+
+def test_lbfgs_result_speaks_l_bfgs_b():
+    res = fastopt.minimize(rosen, X0, method="L-BFGS-B")
+    ref = so.minimize(rosen, X0, method="L-BFGS-B")
+    assert (res.status, res.success) == (ref.status, ref.success) == (0, True)
+    assert res.message.split(":")[0] == ref.message.split(":")[0] == "CONVERGENCE"
+    H = res.hess_inv
+    # scipy's attributes: the pairs oldest first, rho = 1 / (y . s)
+    assert H.sk.shape == H.yk.shape == (H.n_corrs, 3) and 0 < H.n_corrs <= 10
+    np.testing.assert_allclose(H.rho, 1.0 / np.einsum("ij,ij->i", H.sk, H.yk))
+    short = fastopt.minimize(rosen, X0, method="L-BFGS-B", options={"maxiter": 4})
+    assert short.status == 1 and short.message == "STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT"
+    np.testing.assert_allclose(short.hess_inv.sk.sum(axis=0), short.x - X0, atol=1e-12)
+
+
+def test_scipy_names_import_from_fastopt():
+    from fastopt import OptimizeResult, OptimizeWarning
+    assert OptimizeResult is so.OptimizeResult and OptimizeWarning is so.OptimizeWarning
+    assert isinstance(fastopt.minimize(rosen, X0), OptimizeResult)
+
+
+def test_show_options_takes_scipys_call(capsys):
+    text = fastopt.show_options("minimize", "BFGS", disp=False)
+    assert text.startswith("bfgs:") and "c1 = 0.0001" in text and "line search" in text
+    assert fastopt.show_options(method="adam", disp=False) == fastopt.show_options("adam",
+                                                                                   disp=False)
+    # scipy's other methods and solvers are described by scipy
+    assert fastopt.show_options("minimize", "SLSQP", disp=False) == \
+        so.show_options("minimize", "SLSQP", disp=False)
+    assert fastopt.show_options("root", "hybr", disp=False) == \
+        so.show_options("root", "hybr", disp=False)
+    assert fastopt.show_options("minimize", "adam") is None
+    assert "beta1 = 0.9" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="Unknown solver"):
+        fastopt.show_options("nope", "adam")

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import fastopt
+from fastopt._core import codes
 from fastopt._stochastic.epochs import take_rows
 from fastopt._stochastic.shuffle import _shuffle, permutation
 from fastopt._stochastic.table import METHODS
@@ -125,7 +126,7 @@ def test_non_finite_stops_with_the_last_finite_iterate(fun):
     y[17] = np.nan
     res = fastopt.minimize_stochastic(fun, np.zeros(4), (X, y), batch_size=10, epochs=2,
                                       seed=0, options={"lr": 0.05})
-    assert not res.success and res.status == 2 and np.isfinite(res.x).all()
+    assert not res.success and res.status == codes.NONFINITE and np.isfinite(res.x).all()
     assert res.nit < 20 and res.nepoch == 0
 
 

@@ -4,6 +4,8 @@
 >>> sorted(fastopt.METHODS)[:3]
 ['adadelta', 'adagrad', 'adam']
 """
+from scipy.optimize import OptimizeResult, OptimizeWarning  # scipy's: every result is one
+
 from ._core.fdiff import approx_fprime, check_grad
 from ._linalg.lyapunov import solve_lyapunov
 from ._linalg.sgd_covariance import gradient_covariance, sgd_covariance
@@ -20,7 +22,8 @@ __version__ = "0.1.0"
 
 __all__ = ["minimize", "least_squares", "curve_fit", "curve_fit_batch", "varpro",
            "minimize_stochastic", "solve_lyapunov", "sgd_covariance", "gradient_covariance",
-           "approx_fprime", "check_grad", "show_options", "METHODS",
+           "approx_fprime", "check_grad", "show_options", "METHODS", "OptimizeResult",
+           "OptimizeWarning",
            "optimizers", "compiled", "classic", "problems", "datasets", "schedules", "testing"]
 
 _LAZY = ("optimizers", "compiled", "classic", "problems", "datasets", "schedules", "testing")

@@ -8,10 +8,11 @@ constants) and the tables can name them without loading anything.
 RUNNING = -100
 
 # --- minimize and minimize_stochastic (scipy.optimize.minimize: 0 is success)
+# scipy's BFGS numbers 1-3 so; FTOL is reported as status 0, as L-BFGS-B does.
 SUCCESS = 0        # gradient norm <= gtol (minimize); all epochs done (stochastic)
 MAXITER = 1
-NONFINITE = 2      # NaN or inf met; x is the last finite iterate
-LINESEARCH = 3
+LINESEARCH = 2     # no acceptable step (scipy: "precision loss")
+NONFINITE = 3      # NaN or inf met; x is the last finite iterate
 FTOL = 4           # relative reduction of f <= ftol (l-bfgs): a success
 CALLBACK = 99      # the callback raised StopIteration
 

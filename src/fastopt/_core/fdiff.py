@@ -166,24 +166,40 @@ def fd_hessp(evaluate, obj, x, g, p, counts):
 
 # --- public: approx_fprime, check_grad -----------------------------------------
 
-def _scalar_fun(f, args):
-    def value(x):
-        return real_scalar(f(x, *args), "f")
-    return value
+def fd_columns(value, x, f0, central, h, rel=None):
+    """The Jacobian (m, n) of the vector-valued ``value`` at ``x`` (``f0 =
+    value(x)``, 1-D), by forward or central differences: steps ``h``, or the
+    gradient rule's with relative step ``rel`` (default: float64's for the
+    scheme).  Costs n calls of ``value`` forward, 2n central."""
+    if rel is None:
+        rel = CENTRAL_STEP if central else FORWARD_STEP
+    J = np.empty((f0.size, x.size))
+    for j in range(x.size):
+        hj = h[j] if h.size else gradient_step(x[j], rel)
+        xp = x.copy()
+        xp[j] = x[j] + hj
+        if central:
+            xm = x.copy()
+            xm[j] = x[j] - hj
+            J[:, j] = (value(xp) - value(xm)) / (2.0 * hj)
+        else:
+            J[:, j] = (value(xp) - f0) / hj
+    return J
 
 
 _NO_STEPS = np.empty(0)
 
 
 def approx_fprime(xk, f, epsilon=None, *args, method="2-point"):
-    """Finite-difference approximation of the gradient of a scalar function.
+    """Finite-difference approximation of the gradient of a scalar function,
+    or of the Jacobian of a vector-valued one.
 
     Parameters
     ----------
     xk : array_like, shape (n,)
         Point at which to differentiate.
     f : callable
-        ``f(x, *args) -> float``.
+        ``f(x, *args)``: a number, or an array of m numbers.
     epsilon : float or array_like, optional
         Absolute step(s), as in ``scipy.optimize.approx_fprime``.  The default
         (None) uses relative steps ``r * max(1, |x_j|)`` (see module notes),
@@ -195,7 +211,7 @@ def approx_fprime(xk, f, epsilon=None, *args, method="2-point"):
 
     Returns
     -------
-    ndarray, shape (n,)
+    ndarray, shape (n,) for a scalar ``f``, (m, n) for a vector-valued one
 
     Examples
     --------
@@ -203,6 +219,9 @@ def approx_fprime(xk, f, epsilon=None, *args, method="2-point"):
     >>> from fastopt import approx_fprime
     >>> g = approx_fprime(np.array([1.0, 2.0]), lambda x: x[0] ** 2 + 3 * x[1])
     >>> np.allclose(g, [2.0, 3.0], rtol=1e-6)
+    True
+    >>> J = approx_fprime(np.array([1.0, 2.0]), lambda x: np.array([x[0] * x[1], x[1]]))
+    >>> np.allclose(J, [[2.0, 1.0], [0.0, 1.0]], rtol=1e-6)
     True
     """
     if not callable(f):
@@ -219,18 +238,29 @@ def approx_fprime(xk, f, epsilon=None, *args, method="2-point"):
         h = (x + h) - x  # the step actually taken, so the quotient uses it
         if np.any(h == 0):
             raise ValueError("epsilon is too small to change x")
-    value = _scalar_fun(f, args)
+    f0 = f(x.copy(), *args)
+    if np.ndim(f0) != 0:
+        if np.iscomplexobj(f0):
+            raise TypeError("f must return real values")
+        def vector(point):
+            return np.asarray(f(point, *args), dtype=np.float64).ravel()
+        return fd_columns(vector, x, np.asarray(f0, dtype=np.float64).ravel(),
+                          method == "3-point", h)
+
+    def value(point):
+        return real_scalar(f(point, *args), "f")
     out = np.empty_like(x)
-    fd_gradient(value, x, value(x), method == "3-point", out, h)
+    fd_gradient(value, x, real_scalar(f0, "f"), method == "3-point", out, h)
     return out
 
 
-def check_grad(func, grad, x0, *args, epsilon=None, method="3-point"):
+def check_grad(func, grad, x0, *args, epsilon=None, direction="all", rng=None,
+               method="3-point"):
     """Euclidean norm of the difference between ``grad`` and finite differences.
 
-    Same call as ``scipy.optimize.check_grad``, but central differences with
-    relative steps by default, so the result is near ``1e-10 * |grad|`` for a
-    correct gradient instead of ``1e-7``.
+    scipy's ``check_grad`` call, with central differences and relative steps
+    by default, so the result is near ``1e-10 * |grad|`` for a correct
+    gradient instead of ``1e-7``.
 
     Parameters
     ----------
@@ -243,6 +273,12 @@ def check_grad(func, grad, x0, *args, epsilon=None, method="3-point"):
         Extra arguments for both.
     epsilon : float, optional
         Absolute step; default relative steps.
+    direction : {'all', 'random'}
+        ``'all'``: every component of the gradient; ``'random'``: the
+        derivative along one random direction ``v`` (standard normal),
+        against ``grad . v`` -- one difference instead of n.
+    rng : numpy.random.Generator or int, optional
+        The generator (or its seed) drawing ``v``.
     method : {'3-point', '2-point'}
 
     Returns
@@ -256,11 +292,22 @@ def check_grad(func, grad, x0, *args, epsilon=None, method="3-point"):
     >>> f = lambda x: np.sum(np.sin(x))
     >>> check_grad(f, np.cos, np.array([0.5, 1.5])) < 1e-8
     True
+    >>> check_grad(f, np.cos, np.array([0.5, 1.5]), direction="random", rng=0) < 1e-8
+    True
     """
     if not callable(grad):
         raise TypeError("grad must be callable")
     x = start_vector("x0", x0)
-    g = np.asarray(grad(x, *args), dtype=np.float64)
+    g = np.asarray(grad(x.copy(), *args), dtype=np.float64)
     if g.shape != x.shape:
         raise ValueError(f"grad returned shape {g.shape}, expected {x.shape}")
-    return float(np.linalg.norm(g - approx_fprime(x, func, epsilon, *args, method=method)))
+    if direction == "all":
+        return float(np.linalg.norm(g - approx_fprime(x, func, epsilon, *args, method=method)))
+    if direction != "random":
+        raise ValueError(f"direction must be 'all' or 'random', got {direction!r}")
+    v = np.random.default_rng(rng).standard_normal(x.size)
+
+    def along(w):
+        return func(x + w[0] * v, *args)
+    slope = approx_fprime(np.zeros(1), along, epsilon, method=method)[0]
+    return float(abs(g @ v - slope))

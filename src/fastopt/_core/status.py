@@ -49,7 +49,8 @@ MESSAGES = {
     Status.MAXITER: "Maximum number of iterations has been exceeded.",
     Status.NONFINITE: "NaN or inf in the objective or gradient; "
                       "x is the last iterate where both were finite.",
-    Status.LINESEARCH: "Line search failed: no acceptable step along the search direction.",
+    Status.LINESEARCH: "Desired error not necessarily achieved due to precision loss: the "
+                       "line search found no acceptable step along the search direction.",
     Status.FTOL: "Optimization terminated successfully (relative reduction of f <= ftol).",
     Status.CALLBACK: "`callback` raised `StopIteration`.",
 }
@@ -72,13 +73,28 @@ STOCHASTIC_MESSAGES = {
 }
 
 
+#: scipy's L-BFGS-B words its outcomes its own way (the Fortran code's task
+#: strings), and users match on them: l-bfgs, its twin, says the same.
+LBFGSB_MESSAGES = {
+    **MESSAGES,
+    Status.SUCCESS: "CONVERGENCE: NORM OF PROJECTED GRADIENT <= PGTOL",
+    Status.FTOL: "CONVERGENCE: RELATIVE REDUCTION OF F <= FACTR*EPSMCH",
+    Status.MAXITER: "STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT",
+    Status.LINESEARCH: "ABNORMAL: the line search found no acceptable step",
+}
+#: The status a result reports for a loop's code, where they differ: a
+#: converged relative reduction of f is status 0, as scipy's L-BFGS-B says.
+REPORTED = {Status.FTOL: Status.SUCCESS}
+
+
 def _outcomes(messages, succeeded):
     # Keyed by plain int: building a result runs on every call, where
     # microseconds count.
     return {int(s): (succeeded(s), m) for s, m in messages.items()}
 
 
-#: status code -> (success, message), per family.
+#: status code -> (success, message), per family (and for minimize's l-bfgs).
 MINIMIZE = _outcomes(MESSAGES, lambda s: s in (Status.SUCCESS, Status.FTOL))
+MINIMIZE_LBFGSB = _outcomes(LBFGSB_MESSAGES, lambda s: s in (Status.SUCCESS, Status.FTOL))
 LEAST_SQUARES = _outcomes(LSQ_MESSAGES, lambda s: s > 0)
 STOCHASTIC = _outcomes(STOCHASTIC_MESSAGES, lambda s: s == StochasticStatus.DONE)

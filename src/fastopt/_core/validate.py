@@ -81,6 +81,19 @@ def integer(name, value, low):
     return int(value)
 
 
+def count(name, value):
+    """An iteration or evaluation limit as scipy's loops read one (``k < limit``):
+    a float counts up to its ceiling, a negative limit is 0 (the run stops
+    at once); a Python int (bools and non-numbers refused)."""
+    if type(value) is int:
+        return max(value, 0)
+    if _is_bool(value) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if value != value:
+        raise ValueError(f"{name} must be a number, got nan")
+    return max(math.ceil(value), 0) if math.isfinite(value) else (0 if value < 0 else 2**62)
+
+
 def option(name, value):
     """A method's option or hyperparameter, checked against ``OPTION_RANGES``
     (``INTEGER_OPTIONS`` for counts); returned as a float."""
@@ -112,9 +125,10 @@ def start_vector(name, value):
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be an array of real numbers, "
                         f"got {type(value).__name__}") from None
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"{name} must be a non-empty one-dimensional array, "
-                         f"got shape {x.shape}")
+    if x.ndim != 1:  # scipy's words
+        raise ValueError(f"'{name}' must only have one dimension, got shape {x.shape}")
+    if x.size == 0:
+        raise ValueError(f"{name} must be a non-empty array")
     if not np.isfinite(x).all():
         raise ValueError(f"{name} must be finite (it contains NaN or inf)")
     return x
@@ -126,8 +140,8 @@ def real_scalar(value, who):
         return value
     if np.ndim(value) != 0:
         if np.size(value) != 1:  # size-1 arrays are scipy's scalars too
-            raise ValueError(f"{who} must return a scalar, got an array of shape "
-                             f"{np.shape(value)}")
+            raise ValueError(f"The user-provided objective function must return a scalar "
+                             f"value: {who} returned an array of shape {np.shape(value)}")
         value = np.asarray(value).item()
     try:
         return float(value)

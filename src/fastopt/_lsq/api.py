@@ -1,12 +1,14 @@
 """``fastopt.least_squares``: scipy.optimize.least_squares's interface, MINPACK's method."""
+import numbers
+
 import numpy as np
 from scipy.optimize import OptimizeResult
 
 from .._core import delegate, validate
-from .._core.fdiff import CENTRAL_STEP, FORWARD_STEP
+from .._core.fdiff import CENTRAL_STEP, EPS, FORWARD_STEP
 from .._core.status import LEAST_SQUARES
 from .lm import Settings
-from .problem import Residuals
+from .problem import DifferencedResiduals, NotDenseJacobian, Residuals
 from .table import METHODS
 
 #: ``jac`` strings -> ``fd_step`` (negative: central differences).
@@ -27,19 +29,42 @@ def default_max_nfev(n, analytic):
 
 
 def _scaling(x_scale, n):
-    """``x_scale`` -> fixed ``D = 1 / x_scale``, or an empty array for 'jac'."""
+    """``x_scale`` -> fixed ``D = 1 / x_scale``, or an empty array for 'jac'.
+    Numbers: one for all parameters or one each (scipy's rule)."""
     if isinstance(x_scale, str):
         if x_scale != "jac":
             raise ValueError(f"x_scale must be 'jac' or positive numbers, got {x_scale!r}")
         return np.empty(0)
-    scale = np.broadcast_to(np.asarray(x_scale, dtype=np.float64), (n,))
+    try:
+        if np.iscomplexobj(x_scale):
+            raise TypeError
+        scale = np.asarray(x_scale, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"x_scale must be 'jac' or positive real numbers, "
+                         f"got {x_scale!r}") from None
+    if scale.ndim == 0:
+        scale = np.full(n, float(scale))
+    if scale.shape != (n,):
+        raise ValueError(f"x_scale must be a number or have the shape of x0 ({n},), "
+                         f"got shape {scale.shape}")
     if not (np.isfinite(scale).all() and (scale > 0).all()):
         raise ValueError("x_scale must be 'jac' or positive finite numbers")
     return 1.0 / scale
 
 
+def _check_workers(workers):
+    """``workers``: None, a count or a map-like callable (scipy's forms).
+    fastopt's loops evaluate in the calling thread, so the result is the
+    serial one; a call scipy's code runs uses the workers."""
+    if workers is None or callable(workers):
+        return
+    if isinstance(workers, (bool, np.bool_)) or not isinstance(workers, numbers.Integral):
+        raise TypeError(f"workers must be an int or a map-like callable, "
+                        f"got {type(workers).__name__}")
+
+
 def _scipy_reason(method, jac, bounds, loss, diff_step, tr_solver, tr_options, jac_sparsity,
-                  verbose, callback, workers):
+                  verbose, callback):
     """What fastopt's methods lack for this call (a phrase), or None; a
     fastopt-only method asked for it is an error."""
     if method in ("trf", "dogbox"):
@@ -53,7 +78,7 @@ def _scipy_reason(method, jac, bounds, loss, diff_step, tr_solver, tr_options, j
     else:
         given = [name for name, value in (
             ("diff_step", diff_step), ("tr_solver", tr_solver), ("tr_options", tr_options),
-            ("jac_sparsity", jac_sparsity), ("callback", callback), ("workers", workers))
+            ("jac_sparsity", jac_sparsity), ("callback", callback))
             if value is not None] + (["verbose"] if verbose else [])
         reason = ", ".join(given) if given else None
     if reason is not None and method not in (None, "lm", "trf", "dogbox"):
@@ -86,7 +111,13 @@ def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method=None,
         with steps relative to each parameter: forward with MINPACK's
         ``sqrt(eps) |x_j|`` (``sqrt(eps)`` when ``x_j = 0``), or central with
         ``eps**(1/3) |x_j|``.  scipy's absolute step for ``|x_j| < 1`` spoils
-        fits whose parameters are tiny.  ``'cs'`` runs scipy's code.
+        fits whose parameters are tiny.  ``'cs'`` runs scipy's code.  A
+        ``jac`` result of shape ``(n,)`` is taken as ``(1, n)``, as scipy does;
+        a sparse matrix or ``LinearOperator`` runs scipy's ``'trf'`` with the
+        default method and is a ``ValueError`` with ``'lm'`` (as in scipy).
+        float32 residuals are differenced with scipy's steps
+        ``r max(1, |x_j|)``, ``r`` from float32's epsilon (float64's steps
+        would difference rounding), and not refined.
     bounds : 2-tuple of array_like or ``scipy.optimize.Bounds``, optional
         As scipy's.  fastopt's methods take no bounds yet: finite bounds run
         scipy's method (default ``'trf'``).
@@ -117,10 +148,14 @@ def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method=None,
         ``J`` at zero (a parameter no longer moving the model, as when an
         early long step lands where the model saturates) is retried from
         ``x0`` with ``D = 1``, and the better fit returned.  ``None``
-        (default): ``'jac'``, as scipy's default for ``'lm'``.
-    loss, f_scale, diff_step, tr_solver, tr_options, jac_sparsity, verbose, callback, workers
+        (default): ``'jac'``, as scipy's default for ``'lm'``.  One number
+        for all parameters, or one each.
+    loss, f_scale, diff_step, tr_solver, tr_options, jac_sparsity, verbose, callback
         As scipy's.  A call giving one (a loss other than ``'linear'``)
         runs scipy's implementation, until fastopt has its own.
+    workers : int or map-like callable, optional
+        Accepted as scipy takes it; fastopt's loops evaluate in the calling
+        thread (the serial fit), a hand-over to scipy uses the workers.
     max_nfev : int, optional
         Default ``500 n`` with a ``jac`` function, ``500 n (n + 1)`` with
         finite differences (whose evaluations count); scipy's ``100`` stops
@@ -145,7 +180,8 @@ def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method=None,
     -------
     scipy.optimize.OptimizeResult
         ``x, cost, fun, jac, grad, optimality, active_mask, nfev, njev,
-        status, message, success``, as in scipy.  ``status``: 1 gtol,
+        status, message, success``, as in scipy (``njev`` None for
+        ``'lm'`` with finite differences, as scipy's).  ``status``: 1 gtol,
         2 ftol, 3 xtol, 4 ftol and xtol (successes); 0 ``max_nfev``;
         -2 NaN or inf met (``x`` is then the last finite point); -3 no
         decrease along the Gauss-Newton direction (``'gauss-newton'``).
@@ -165,8 +201,9 @@ def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method=None,
     (True, True)
     """
     validate.function("fun", fun)
+    _check_workers(workers)
     reason = _scipy_reason(method, jac, bounds, loss, diff_step, tr_solver, tr_options,
-                           jac_sparsity, verbose, callback, workers)
+                           jac_sparsity, verbose, callback)
     if reason is None and method is not None and method not in METHODS:
         raise ValueError(f"method must be one of {('trf', 'dogbox', *METHODS)}, "
                          f"got {method!r}")
@@ -181,6 +218,8 @@ def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method=None,
         return _delegated(reason, fallback, scipy_call)
     delegate.check_fallback(fallback)
     spec = METHODS["lm" if method is None else method]
+    if np.iscomplexobj(x0):  # scipy's error type (start_vector's is TypeError)
+        raise ValueError("x0 must be real, got complex values")
     x = validate.start_vector("x0", x0)
     n = x.size
     if not isinstance(args, tuple):
@@ -204,7 +243,16 @@ def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method=None,
             return _delegated("fewer residuals than parameters", fallback, scipy_call)
         raise ValueError(f"method {method!r} needs at least as many residuals as parameters "
                          f"(m >= n), got m = {f0.size}, n = {n}")
-    fit = spec.fit(problem, x, f0, diag, params, max_nfev, bool(refine))
+    if problem.eps > EPS and jac is None:
+        # float32 residuals: steps for their rounding, not float64's (and no
+        # refinement: float64's last digits are not in them).
+        problem = DifferencedResiduals(problem, central=fd_step < 0)
+    try:
+        fit = spec.fit(problem, x, f0, diag, params, max_nfev, bool(refine))
+    except NotDenseJacobian:
+        if method is None:  # scipy's default, trf, takes sparse and operator Jacobians
+            return _delegated("a sparse or LinearOperator jac", fallback, scipy_call)
+        raise
     J = np.ascontiguousarray(fit.Jt.T)
     f = fit.f
     with np.errstate(over="ignore", invalid="ignore"):  # a failed fit may hold huge values
@@ -212,10 +260,13 @@ def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method=None,
         cost = 0.5 * float(f @ f)
     status = int(fit.status)
     success, message = LEAST_SQUARES[status]
+    # scipy's 'lm' reports no Jacobian evaluations when it differences.
+    njev = None if jac is None and spec.name == "lm" else int(fit.counts[1])
     return OptimizeResult(
         x=fit.x, cost=cost, fun=f, jac=J, grad=grad,
         optimality=float(np.abs(grad).max()), active_mask=np.zeros(n, dtype=int),
-        nfev=int(fit.counts[0]), njev=int(fit.counts[1]), nit=int(fit.nit), status=status,
+        nfev=int(fit.counts[0]) + getattr(problem, "calls", 0), njev=njev, nit=int(fit.nit),
+        status=status,
         message=message, success=success, implementation=delegate.FASTOPT)
 
 

@@ -3,7 +3,7 @@ import inspect
 import warnings
 
 import numpy as np
-from scipy.linalg import cholesky, solve_triangular
+from scipy.linalg import cholesky, qr, solve_triangular
 from scipy.optimize import OptimizeWarning
 
 from numba.extending import is_jitted
@@ -45,11 +45,17 @@ def _parameter_count(f, p0):
 
 
 def _weighting(sigma, m):
-    """``w(r)``: residuals divided by ``sigma`` (1-D) or whitened by the
-    Cholesky factor of the covariance ``sigma`` (2-D)."""
+    """``w(r)``: residuals divided by ``sigma`` (a number, or one per point)
+    or whitened by the Cholesky factor of the covariance ``sigma`` (2-D).
+    A single number is a standard deviation whatever its shape, as in scipy."""
     if sigma is None:
         return lambda r: r
     sigma = np.asarray(sigma, dtype=np.float64)
+    if sigma.size == 1 and (sigma.ndim <= 1 or m == 1):
+        if not sigma.item() > 0:
+            raise ValueError("sigma must be positive")
+        inverse = 1.0 / sigma.item()
+        return lambda r: r * inverse
     if sigma.shape == (m,):
         if not (sigma > 0).all():
             raise ValueError("sigma must be positive")
@@ -61,7 +67,79 @@ def _weighting(sigma, m):
         except np.linalg.LinAlgError:
             raise ValueError("sigma, as a covariance matrix, must be positive definite") from None
         return lambda r: solve_triangular(factor, r, lower=True, check_finite=False)
-    raise ValueError(f"sigma must have shape ({m},) or ({m}, {m}), got {sigma.shape}")
+    raise ValueError(f"sigma must be a number or have shape ({m},) or ({m}, {m}), "
+                     f"got {sigma.shape}")
+
+
+def _nan_policy(nan_policy):
+    """``nan_policy`` checked, with scipy's wording (its tests match on it)."""
+    if nan_policy == "propagate":
+        raise ValueError("`nan_policy='propagate'` is not supported by this function "
+                         "(use None, 'raise' or 'omit')")
+    if nan_policy not in (None, "raise", "omit"):
+        raise ValueError(f"nan_policy must be one of {{None, 'raise', 'omit'}}, "
+                         f"got {nan_policy!r}")
+    return nan_policy
+
+
+def _omit_nan(xdata, ydata, sigma, data_like, nan_policy):
+    """``(xdata, ydata, sigma)`` with the points holding a NaN dropped
+    (``'omit'``), or ``ValueError`` (``'raise'``).  A point is the last axis
+    of ``xdata`` (k predictors: shape (k, m), or more axes) and ``ydata``'s
+    entry; a scalar ``sigma`` stays."""
+    bad = np.isnan(ydata)
+    xnan = np.isnan(xdata) if data_like else np.zeros((), dtype=bool)
+    if not (bad.any() or xnan.any()):
+        return xdata, ydata, sigma
+    if nan_policy == "raise":
+        raise ValueError("The input contains nan values: NaN in xdata or ydata "
+                         "(nan_policy='raise')")
+    if xnan.ndim:
+        xnan = xnan.any(axis=tuple(range(xnan.ndim - 1)))
+    try:
+        keep = ~(bad | xnan)
+    except ValueError:
+        raise ValueError(f"nan_policy='omit' needs xdata's last axis to have ydata's "
+                         f"length {ydata.size}, got shape {np.shape(xdata)}") from None
+    if keep.ndim == 0:
+        raise ValueError("nan_policy='omit' cannot drop a point from scalar data")
+    if data_like and xdata.ndim:
+        xdata = xdata[..., keep]
+    ydata = ydata[keep] if ydata.ndim else ydata
+    if sigma is not None:
+        sigma = np.asarray(sigma, dtype=np.float64)
+        if sigma.ndim == 1 and sigma.size == keep.size and keep.size > 1:
+            sigma = sigma[keep]
+        elif sigma.ndim == 2:
+            sigma = sigma[np.ix_(keep, keep)]
+    return xdata, ydata, sigma
+
+
+#: leastsq's ``ier`` (what scipy's curve_fit returns for 'lm') for each
+#: ``least_squares`` success status, and what it means.
+_IER = {2: (1, ("The actual and the predicted relative reductions of the sum of squares "
+                "are both at most ftol={ftol:g}.")),
+        3: (2, "The relative change between the last two iterates is at most xtol={xtol:g}."),
+        4: (3, ("The actual and the predicted relative reductions of the sum of squares "
+                "are both at most ftol={ftol:g}, and the relative change between the "
+                "last two iterates is at most xtol={xtol:g}.")),
+        1: (4, ("The cosine of the angle between the residuals and every column of the "
+                "Jacobian is at most gtol={gtol:g} in absolute value."))}
+
+
+def _minpack_info(J, f):
+    """leastsq's ``fjac``, ``ipvt`` and ``qtf`` for the Jacobian ``J`` (m, n)
+    and residuals ``f`` at the solution: ``J P = Q R`` by Householder QR with
+    column pivoting, ``fjac`` (n, m) holding ``R`` in the upper triangle of
+    ``fjac.T`` and the reflectors below it, ``ipvt`` the column order
+    (0-based, as scipy's leastsq returns it), ``qtf`` the first n entries of
+    ``Q^T f``."""
+    (packed, tau), _, perm = qr(J, mode="raw", pivoting=True)
+    qtf = f.copy()
+    for k in range(tau.size):  # apply H_k = I - tau_k v_k v_k^T, v_k = (1, packed[k+1:, k])
+        v = np.concatenate(([1.0], packed[k + 1:, k]))
+        qtf[k:] -= tau[k] * v * (v @ qtf[k:])
+    return np.ascontiguousarray(packed.T), perm.astype(np.int32), qtf[:J.shape[1]]
 
 
 _fit_one = None
@@ -80,9 +158,9 @@ def _loop_vector(a):
 
 def _compilable(f, xdata, sigma, m, kwargs):
     """Whether the fit can run compiled: a numba model of 1-D float64 ``xdata``,
-    no ``sigma`` or a 1-D one, and no ``x_scale``."""
+    no ``sigma`` or a number or 1-D one, and no ``x_scale``."""
     return (is_jitted(f) and isinstance(xdata, np.ndarray) and xdata.ndim == 1
-            and (sigma is None or np.ndim(sigma) == 1) and "x_scale" not in kwargs)
+            and (sigma is None or np.ndim(sigma) <= 1) and "x_scale" not in kwargs)
 
 
 def _fit_compiled(f, xdata, ydata, p0, sigma, absolute_sigma, kwargs):
@@ -97,9 +175,6 @@ def _fit_compiled(f, xdata, ydata, p0, sigma, absolute_sigma, kwargs):
     if model_at is None:
         return None
     p0 = validate.start_vector("p0", p0)  # the checks least_squares makes on the Python path
-    if m < n:
-        raise ValueError(f"method 'lm' needs at least as many residuals as parameters "
-                         f"(m >= n), got m = {m}, n = {n}")
     weights = np.ones(m) if sigma is None else \
         _weighting(sigma, m)(np.ones(m))  # sigma checked as on the Python path
     max_nfev = kwargs.get("max_nfev")
@@ -154,13 +229,14 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
     xdata : array_like or object
         The independent variable, passed to ``f`` unchanged (as a float64
         array when it is a list, tuple or array).
-    ydata : array_like, shape (m,)
-        The data.
+    ydata : array_like, shape (m,), or a number
+        The data; a number is broadcast against the model's values.
     p0 : array_like, optional
         Starting parameters; default all ones, as many as ``f`` takes after x.
-    sigma : array_like, shape (m,) or (m, m), optional
-        Standard deviations of ``ydata`` (residuals divided by them), or their
-        covariance matrix (residuals whitened by its Cholesky factor).
+    sigma : number or array_like, shape (m,) or (m, m), optional
+        Standard deviations of ``ydata`` (residuals divided by them; one
+        number for every point), or their covariance matrix (residuals
+        whitened by its Cholesky factor).
     absolute_sigma : bool, optional
         True: ``pcov`` from ``sigma`` as given.  False (default): scaled by
         the reduced chi-square ``sum(r^2) / (m - n)``.
@@ -175,11 +251,15 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
     jac : callable, '2-point' or '3-point', optional
         ``jac(xdata, *params) -> (m, n)``; default finite differences.
     full_output : bool, optional
-        Also return ``infodict`` (``nfev``, ``fvec``, ``fjac``), ``mesg``, ``ier``.
+        Also return ``infodict``, ``mesg``, ``ier`` as scipy's ``'lm'``
+        (leastsq) does: ``nfev``, ``fvec`` (weighted residuals), and the
+        pivoted QR ``J P = Q R`` of the final Jacobian: ``fjac`` (n, m) with
+        ``R`` in the upper triangle of ``fjac.T``, ``ipvt`` (0-based column
+        order), ``qtf`` (``Q^T fvec``, first n).
     nan_policy : None, 'raise' or 'omit', optional
-        ``'omit'`` drops the points where ``xdata`` or ``ydata`` is NaN
-        (1-D data only); ``'raise'`` raises on them; None follows
-        ``check_finite``.
+        ``'omit'`` drops the points where ``xdata`` (any entry along its
+        last axis's index, for k predictors) or ``ydata`` is NaN;
+        ``'raise'`` raises on them; None follows ``check_finite``.
     fallback : {'scipy', 'error'}, optional
         For a call fastopt has no implementation of (bounds, trf or dogbox,
         scipy keywords such as ``loss`` or ``epsfcn``): run scipy's
@@ -200,12 +280,15 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
         function) or when there are no more points than parameters.
     infodict, mesg, ier
         With ``full_output=True``; ``infodict['implementation']`` is
-        ``'fastopt'``, or ``'scipy'`` when scipy's code ran.
+        ``'fastopt'``, or ``'scipy'`` when scipy's code ran.  ``ier`` is
+        leastsq's: 1 ftol, 2 xtol, 3 both, 4 gtol.
 
     Raises
     ------
     RuntimeError
         If the fit does not converge (as scipy's does).
+    TypeError
+        More parameters than data points (scipy's error for ``'lm'``).
 
     Examples
     --------
@@ -230,8 +313,7 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
             out[2]["implementation"] = delegate.SCIPY
         return out
     delegate.check_fallback(fallback)
-    if nan_policy not in (None, "raise", "omit"):
-        raise ValueError(f"nan_policy must be None, 'raise' or 'omit', got {nan_policy!r}")
+    _nan_policy(nan_policy)
     if check_finite is None:
         check_finite = nan_policy is None
     if "maxfev" in kwargs:
@@ -242,25 +324,20 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
     ydata = _data(ydata, "ydata", check_finite)
     if data_like:
         xdata = _data(xdata, "xdata", check_finite)
-    if ydata.ndim != 1 or ydata.size == 0:
-        raise ValueError(f"ydata must be a non-empty 1-D array, got shape {ydata.shape}")
+    # A single number is broadcast against the model's values, as in scipy.
+    if ydata.ndim > 1 or ydata.size == 0:
+        raise ValueError(f"ydata must be a non-empty 1-D array or a number, "
+                         f"got shape {ydata.shape}")
     if nan_policy is not None:
-        bad = np.isnan(ydata)
-        if data_like:
-            if xdata.ndim != 1 and nan_policy == "omit":
-                raise ValueError("nan_policy='omit' needs 1-D xdata")
-            bad = bad | (np.isnan(xdata) if xdata.ndim == 1 else np.isnan(xdata).any(axis=0))
-        if bad.any():
-            if nan_policy == "raise":
-                raise ValueError("the data contain NaN (nan_policy='raise')")
-            keep = ~bad
-            ydata = ydata[keep]
-            xdata = xdata[keep] if data_like else xdata
-            if sigma is not None:
-                sigma = np.asarray(sigma, dtype=np.float64)
-                sigma = sigma[keep] if sigma.ndim == 1 else sigma[np.ix_(keep, keep)]
+        xdata, ydata, sigma = _omit_nan(xdata, ydata, sigma, data_like, nan_policy)
     m = ydata.size
-    if jac is None and not full_output and _compilable(f, xdata, sigma, m, kwargs):
+    if m == 0:
+        raise ValueError("no data left after omitting the points with NaN")
+    if 1 < m < n:  # scipy's check for 'lm' (and its error type)
+        raise TypeError(f"The number of func parameters={n} must not exceed the number "
+                        f"of data points={m}")
+    if jac is None and not full_output and ydata.ndim == 1 and m > 1 \
+            and _compilable(f, xdata, sigma, m, kwargs):
         fit = _fit_compiled(f, xdata, ydata, p0, sigma, absolute_sigma, kwargs)
         if fit is not None:
             return fit
@@ -283,12 +360,15 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
     # finite differences otherwise.
     pcov = np.empty((n, n))
     singular = covariance(res.jac, res.cost, bool(absolute_sigma),
-                          rank_tolerance(m, n, callable(jac)), pcov)
+                          rank_tolerance(res.fun.size, n, callable(jac)), pcov)
     if singular:
         warnings.warn("Covariance of the parameters could not be estimated",
                       OptimizeWarning, stacklevel=2)
     if full_output:
-        infodict = {"nfev": res.nfev, "fvec": res.fun, "fjac": res.jac,
+        fjac, ipvt, qtf = _minpack_info(res.jac, res.fun)
+        infodict = {"nfev": res.nfev, "fvec": res.fun, "fjac": fjac, "ipvt": ipvt, "qtf": qtf,
                     "implementation": delegate.FASTOPT}
-        return res.x, pcov, infodict, res.message, res.status
+        ier, mesg = _IER[res.status]
+        tolerances = {t: kwargs.get(t, 1e-8) for t in ("ftol", "xtol", "gtol")}
+        return res.x, pcov, infodict, mesg.format(**tolerances), ier
     return res.x, pcov

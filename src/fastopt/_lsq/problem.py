@@ -13,8 +13,20 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._core.fdiff import fd_jacobian
+from scipy.sparse import issparse
+from scipy.sparse.linalg import LinearOperator
+
+from .._core.fdiff import fd_columns, fd_jacobian
 from .._core.twin import boundary
+
+
+_NO_STEPS = np.empty(0)
+
+
+class NotDenseJacobian(ValueError):
+    """``jac`` returned a sparse matrix or a ``LinearOperator``: fastopt's
+    loops factor dense Jacobians (``least_squares`` hands a default-method
+    call to scipy's 'trf', which takes them)."""
 
 
 class Curve(NamedTuple):
@@ -28,15 +40,22 @@ class Curve(NamedTuple):
 
 
 class Residuals:
-    """The user's ``fun(x, *args, **kwargs)`` and optional ``jac``, checked."""
+    """The user's ``fun(x, *args, **kwargs)`` and optional ``jac``, checked.
+
+    ``eps`` is the machine epsilon of the residuals as ``fun`` returned them
+    at the first call (float64's, or float32's for float32 residuals, which
+    are carried on as float64 but need longer difference steps)."""
 
     def __init__(self, fun, jac, args, kwargs, n):
         self.fun, self.jac, self.args, self.kwargs, self.n = fun, jac, args, kwargs, n
         self.m = None
+        self.eps = np.finfo(np.float64).eps
 
     def residuals(self, x):
-        f = np.atleast_1d(np.asarray(self.fun(x.copy(), *self.args, **self.kwargs),
-                                     dtype=np.float64))
+        raw = np.asarray(self.fun(x.copy(), *self.args, **self.kwargs))
+        if self.m is None and raw.dtype.kind == "f" and raw.dtype.itemsize < 8:
+            self.eps = max(self.eps, float(np.finfo(raw.dtype).eps))
+        f = np.atleast_1d(raw.astype(np.float64, copy=False))
         if f.ndim != 1:
             raise ValueError(f"fun must return a 1-D array of residuals, got shape {f.shape}")
         if self.m is None:
@@ -46,10 +65,37 @@ class Residuals:
         return f
 
     def jacobian(self, x, f, Jt):
-        J = np.asarray(self.jac(x.copy(), *self.args, **self.kwargs), dtype=np.float64)
+        J = self.jac(x.copy(), *self.args, **self.kwargs)
+        if issparse(J) or isinstance(J, LinearOperator):
+            raise NotDenseJacobian(f"method='lm' works only with dense Jacobian matrices, "
+                                   f"jac returned a {type(J).__name__}")
+        J = np.atleast_2d(np.asarray(J, dtype=np.float64))  # (n,) for m = 1, as scipy
         if J.shape != (f.size, self.n):
             raise ValueError(f"jac returned shape {J.shape}, expected ({f.size}, {self.n})")
         Jt[:, :] = J.T
+
+
+class DifferencedResiduals(Residuals):
+    """Low-precision (float32) residuals with their Jacobian differenced here.
+
+    Steps ``r sign(x_j) max(1, |x_j|)`` with ``r`` from the residuals' own
+    epsilon (``sqrt``, or the cube root for central differences), scipy's
+    rule: MINPACK's relative step ``r |x_j|`` on a parameter well below 1 is
+    so short that float32 rounding swamps the difference, and the fit then
+    settles where the *erroneous* Jacobian is orthogonal to the residuals.
+    ``calls`` counts the evaluations (``least_squares`` adds them to nfev).
+    """
+
+    def __init__(self, plain, central):
+        super().__init__(plain.fun, None, plain.args, plain.kwargs, plain.n)
+        self.m, self.eps, self.central = plain.m, plain.eps, central
+        self.rel = plain.eps ** (1.0 / 3.0 if central else 0.5)
+        self.calls = 0
+        self.jac = self.jacobian  # for has_jacobian: no fd_jacobian on top
+
+    def jacobian(self, x, f, Jt):
+        Jt[:, :] = fd_columns(self.residuals, x, f, self.central, _NO_STEPS, self.rel).T
+        self.calls += (2 if self.central else 1) * self.n
 
 
 def _evaluate_compiled(problem, x, counts):

@@ -13,10 +13,11 @@ import warnings
 
 import numpy as np
 from scipy.optimize import OptimizeResult, OptimizeWarning
+from scipy.sparse import issparse
 
 from .._core import codes, delegate, validate
 from .._core.jit import entry_point
-from .._core.status import MINIMIZE
+from .._core.status import MINIMIZE, MINIMIZE_LBFGSB
 from . import curvature, directions, first_order, table
 from .hess_inv import LbfgsInverseHessian
 from .objective import Objective, compiled_objective, normalize_jac
@@ -29,10 +30,13 @@ _MAX_PLANS = 256
 _SHARED_BUFFER = 1 << 17
 
 
-def _result(x, f, g, nit, nfev, njev, status, **extra):
+def _result(x, f, g, nit, nfev, njev, status, outcomes=MINIMIZE, **extra):
     """scipy's ``OptimizeResult`` from a loop's outputs (plus ``extra`` fields):
-    Python numbers (the compiled entries return them), not NumPy scalars."""
-    success, message = MINIMIZE[status]
+    Python numbers (the compiled entries return them), not NumPy scalars.
+    ``outcomes``: the method's words for each status (``status.py``)."""
+    success, message = outcomes[status]
+    if status == codes.FTOL:
+        status = codes.SUCCESS  # as scipy's L-BFGS-B reports it
     return OptimizeResult(x=x, fun=f, jac=g, nit=nit, nfev=nfev, njev=njev, status=status,
                           success=success, message=message, implementation=delegate.FASTOPT,
                           **extra)
@@ -115,12 +119,14 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None, bou
     scipy.optimize.OptimizeResult
         ``x, fun, jac, nit, nfev, njev, status, success, message``, plus
         ``hess_inv`` (bfgs: an array; l-bfgs: a ``LinearOperator``) and
-        ``nhev`` (newton methods).  Status 0 is success; 1 iteration limit;
-        2 a NaN/inf objective or gradient (``x`` is then the last iterate
-        where both were finite); 3 line search failure; 4 (l-bfgs, success)
-        relative reduction of f below ``ftol``; 99 ``StopIteration`` from
-        the callback.  ``implementation``: ``'fastopt'``, or ``'scipy'``
-        for a call scipy's code ran (its result then is scipy's).
+        ``nhev`` (newton methods).  Statuses as scipy's BFGS numbers them:
+        0 success (for l-bfgs also a relative reduction of f below
+        ``ftol``, as L-BFGS-B, whose messages l-bfgs uses); 1 iteration
+        limit; 2 line search failure (scipy's "precision loss"); 3 a NaN/inf
+        objective or gradient (``x`` is then the last iterate where both
+        were finite); 99 ``StopIteration`` from the callback.
+        ``implementation``: ``'fastopt'``, or ``'scipy'`` for a call scipy's
+        code ran (its result then is scipy's).
 
     Examples
     --------
@@ -168,18 +174,13 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None, bou
     return run(x)
 
 
-#: scipy's methods fastopt has no compiled implementation of.
-_SCIPY_ONLY = tuple(m for m in delegate.SCIPY_METHODS
-                    if table.ALIASES.get(m, m) not in table.METHODS)
-
-
 def _fill(names):
     return textwrap.fill(", ".join(repr(m) for m in names), 70, subsequent_indent=" " * 8,
                          break_on_hyphens=False).lstrip()
 
 
 minimize.__doc__ = minimize.__doc__.replace("{methods}", _fill(
-    table.CURVATURE + table.FIRST_ORDER)).replace("{scipy_methods}", _fill(_SCIPY_ONLY))
+    table.CURVATURE + table.FIRST_ORDER)).replace("{scipy_methods}", _fill(table.SCIPY_ONLY))
 
 
 def _plan(fun, method, args, jac, hess, hessp, bounds, constraints, callback, tol, options, n):
@@ -219,7 +220,7 @@ def _scipy_method(method):
     """The ``method`` to give scipy: fastopt's own spelling of a scipy method
     (``'l-bfgs'``) as scipy's."""
     if isinstance(method, str):
-        spec = table.METHODS.get(table.ALIASES.get(method.lower(), method.lower()))
+        spec = table.find(method)
         if spec is not None and spec.scipy_name is not None:
             return spec.scipy_name
     return method
@@ -246,13 +247,11 @@ def _scipy_reason(method, jac, hess, bounds, constraints, options, tol):
     if not isinstance(method, str):
         raise TypeError(f"method must be a string, a callable or None, "
                         f"got {type(method).__name__}")
-    name = method.lower()
-    spec = table.METHODS.get(table.ALIASES.get(name, name))
+    spec = table.find(method)
     if spec is None:
-        if name in delegate.SCIPY_METHODS:
+        if method.lower() in table.SCIPY_ONLY:
             return f"method {method!r}"
-        raise ValueError(f"Unknown method {method!r}; valid methods are: "
-                         + ", ".join(repr(m) for m in (*table.METHODS, *_SCIPY_ONLY)))
+        table.lookup(method)  # raises, naming the valid methods
     reason = None
     if bounds is not None:
         reason = "bounds"
@@ -260,8 +259,9 @@ def _scipy_reason(method, jac, hess, bounds, constraints, options, tol):
         reason = "constraints"
     elif isinstance(jac, str) and jac not in ("2-point", "3-point"):
         reason = f"jac={jac!r}"
-    elif hess is not None and spec.uses_hessian and not (callable(hess) or isinstance(hess, str)):
-        reason = f"hess as {type(hess).__name__}"
+    elif hess is not None and spec.uses_hessian and not (
+            callable(hess) or (isinstance(hess, str) and hess in ("2-point", "3-point"))):
+        reason = f"hess={hess!r}" if isinstance(hess, str) else f"hess as {type(hess).__name__}"
     elif spec.direction == codes.NEWTON_CG and tol is not None:
         reason = "tol for Newton-CG (scipy's xtol)"
     elif isinstance(options, dict):
@@ -292,7 +292,7 @@ def _solver_options(spec, options, tol, n, notes, differenced):
         given.setdefault("ftol", tol)  # as scipy's L-BFGS-B
     maxiter = options.get("maxiter")
     maxiter = spec.maxiter_for(n) if maxiter is None else \
-        validate.integer("option 'maxiter'", maxiter, 0)
+        validate.count("option 'maxiter'", maxiter)
     default = spec.gtol_for(differenced)
     gtol = options.get("gtol", default if tol is None else tol)
     if gtol is not default:
@@ -362,8 +362,9 @@ def _curvature_plan(spec, fun, args, jac, hess, hessp, report, given, maxiter, g
         if direction == codes.BFGS:
             return _result(x, f, g, nit, nfev, njev, status, hess_inv=buffer[n:].reshape(n, n))
         if direction == codes.LBFGS:
-            return _result(x, f, g, nit, nfev, njev, status, hess_inv=LbfgsInverseHessian(
-                buffer, n, options.maxcor, head, count, gamma))
+            return _result(x, f, g, nit, nfev, njev, status, MINIMIZE_LBFGSB,
+                           hess_inv=LbfgsInverseHessian(buffer, n, options.maxcor, head,
+                                                        count, gamma))
         if newton_like:
             return _result(x, f, g, nit, nfev, njev, status, nhev=nhev)
         return _result(x, f, g, nit, nfev, njev, status)
@@ -434,5 +435,6 @@ def _second_derivatives(spec, direction, jac, hess, hessp):
 
 def _product_from_hess(hess):
     def hessp(x, p, *args):
-        return np.asarray(hess(x, *args), dtype=np.float64) @ p
+        H = hess(x, *args)
+        return H @ p if issparse(H) else np.asarray(H, dtype=np.float64) @ p
     return hessp

@@ -28,8 +28,13 @@ class LbfgsInverseHessian(LinearOperator):
 
     Attributes
     ----------
-    S, Y, rho : ndarray
-        Views of ``buffer``.
+    S, Y : ndarray
+        Views of ``buffer``, in its circular layout.
+    sk, yk, rho, n_corrs
+        scipy's ``LbfgsInvHessProduct`` attributes: the stored pairs oldest
+        first (copies, (n_corrs, n)), ``rho = 1 / (y . s)`` in that order,
+        and their number.  (scipy's matrix starts the recursion from ``I``;
+        this one from ``gamma I``, as the solver did.)
     """
 
     def __new__(cls, *args, **kwargs):
@@ -55,17 +60,36 @@ class LbfgsInverseHessian(LinearOperator):
         m, n = self._m, self.shape[0]
         return self._buffer[n + m * n:n + 2 * m * n].reshape(m, n)
 
-    @property
-    def rho(self):
+    def _ring_rho(self):
         m, n = self._m, self.shape[0]
         return self._buffer[n + 2 * m * n:n + 2 * m * n + m]
+
+    def _chronological(self, rows):
+        head, count, _ = self._ring
+        return rows[(head + np.arange(count)) % max(self._m, 1)]
+
+    @property
+    def n_corrs(self):
+        return self._ring[1]
+
+    @property
+    def sk(self):
+        return self._chronological(self.S)
+
+    @property
+    def yk(self):
+        return self._chronological(self.Y)
+
+    @property
+    def rho(self):
+        return self._chronological(self._ring_rho())
 
     def _matvec(self, v):
         v = np.ascontiguousarray(np.ravel(v), dtype=np.float64)
         out = np.empty_like(v)
         head, count, gamma = self._ring
-        lbfgs.direction(v, self.S, self.Y, self.rho, np.empty(max(self._m, 1)), head, count,
-                        gamma, out)
+        lbfgs.direction(v, self.S, self.Y, self._ring_rho(), np.empty(max(self._m, 1)), head,
+                        count, gamma, out)
         return -out  # the kernel returns -H v
 
     def _adjoint(self):

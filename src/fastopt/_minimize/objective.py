@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit, types
 from numba.extending import is_jitted
+from scipy.sparse import issparse
 
 from .._core import codes
 from .._core.fdiff import FD_GTOL, SCHEMES, fd_gradient
@@ -173,7 +174,7 @@ class Objective:
 
     def fg(self, x):
         """``(f(x), g(x))`` from a ``jac=True`` function (the caller counts)."""
-        out = self.fun(x, *self.args)
+        out = self.fun(x.copy(), *self.args)  # the user's function may write to it
         if not isinstance(out, tuple) or len(out) != 2:
             raise ValueError("with jac=True, fun must return a tuple (f, g)")
         f, g = out
@@ -183,13 +184,13 @@ class Objective:
     def value(self, x, counts):
         """f(x), for a ``fun`` without its gradient."""
         counts[0] += 1
-        return real_scalar(self.fun(x, *self.args), "fun")
+        return real_scalar(self.fun(x.copy(), *self.args), "fun")
 
     def grad(self, x, f, counts):
         """g(x), given ``f = f(x)`` (reused by forward differences)."""
         counts[1] += 1
         if callable(self.jac):
-            g = self.jac(x, *self.args)  # a local, the situation _private_refs measures
+            g = self.jac(x.copy(), *self.args)  # a local, as _private_refs measures
             return self._vector(g)
         out = np.empty(self.n)
         counts[0] += fd_gradient(self._fd_value, x, f, self.mode == codes.MODE_FD3, out,
@@ -208,7 +209,8 @@ class Objective:
     def hess(self, x, counts):
         """The Hessian at ``x`` as an (n, n) float64 array."""
         counts[2] += 1
-        H = np.array(self._hess(x, *self.args), dtype=np.float64)
+        H = self._hess(x.copy(), *self.args)
+        H = H.toarray() if issparse(H) else np.array(H, dtype=np.float64)
         if H.shape != (self.n, self.n):
             raise ValueError(f"hess returned shape {H.shape}, expected ({self.n}, {self.n})")
         return H
@@ -216,7 +218,7 @@ class Objective:
     def hessp(self, x, p, counts):
         """The Hessian at ``x`` times ``p``."""
         counts[2] += 1
-        out = np.array(self._hessp(x, p, *self.args), dtype=np.float64)
+        out = np.array(self._hessp(x.copy(), p.copy(), *self.args), dtype=np.float64)
         if out.shape != (self.n,):
             raise ValueError(f"hessp returned shape {out.shape}, expected ({self.n},)")
         return out

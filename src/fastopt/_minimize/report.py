@@ -6,8 +6,9 @@ compiled code a constant False.
 """
 import inspect
 import math
+import warnings
 
-from scipy.optimize import OptimizeResult
+from scipy.optimize import OptimizeResult, OptimizeWarning
 
 from .._core.status import MESSAGES, Status
 
@@ -81,8 +82,11 @@ class Reporter:
         return nit > 0 and self.callback is not None and self.callback(x, f)
 
     def finish(self, result):
-        """The last row and the summary, from the loop's result."""
+        """The last row and the summary, from the loop's result; with ``disp``
+        a failure is also an ``OptimizeWarning``, as scipy gives."""
         if self.table:
+            if result.status not in (Status.SUCCESS, Status.FTOL, Status.CALLBACK):
+                warnings.warn(MESSAGES[Status(int(result.status))], OptimizeWarning, stacklevel=4)
             gmax = float(abs(result.jac).max()) if result.jac.size else 0.0
             self.table.row(result.nit, result.nfev, result.fun, gmax, force=True)
             self.table.summary(result.status, result.fun, result.nit, result.nfev,

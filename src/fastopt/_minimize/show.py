@@ -1,45 +1,92 @@
 """``show_options``: each method's options, defaults and reference, from the table."""
+import scipy.optimize
+
 from . import table
 
 
-def show_options(method=None, disp=True):
-    """Describe the options of one method, or of all.
+#: What each option of fastopt's methods does.
+DESCRIPTIONS = {
+    "lr": "step size (learning rate); gd: None for a line search",
+    "momentum": "weight of the previous step",
+    "beta": "decay of the running mean of g^2",
+    "beta1": "decay of the first-moment estimate",
+    "beta2": "decay of the second-moment estimate",
+    "rho": "decay of the running means",
+    "eps": "added to the denominator, against division by zero",
+    "c1": "sufficient-decrease constant of the line search (0 < c1 < c2 < 1)",
+    "c2": "curvature constant of the line search",
+    "maxls": "most function evaluations per line search",
+    "maxcor": "number of stored correction pairs",
+    "ftol": "stop when the relative reduction of f is below ftol (0: off)",
+    "maxiter": "most iterations",
+    "gtol": "stop when max |g_i| <= gtol",
+    "disp": "print an iteration table (2: every row); warn on failure",
+}
+#: scipy's solvers, whose options scipy's own ``show_options`` describes.
+_SCIPY_SOLVERS = ("minimize_scalar", "root", "root_scalar", "linprog", "quadratic_assignment")
+
+
+def show_options(solver=None, method=None, disp=True):
+    """Describe the options of ``minimize``'s methods: scipy's call.
 
     Parameters
     ----------
+    solver : str, optional
+        ``'minimize'`` (fastopt's methods, and scipy's others); scipy's other
+        solvers (``'root'``, ``'linprog'``, ...) are described by scipy.  A
+        method name here is taken as ``method`` (``show_options('adam')``).
     method : str, optional
-        A method name; all methods when None.
+        A method name; all of fastopt's methods when None.
     disp : bool
-        Print the text (True) or return it (False).
+        Print the text (True, returns None) or return it (False).
 
     Examples
     --------
     >>> import fastopt
-    >>> print(fastopt.show_options("adam", disp=False))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(fastopt.show_options("minimize", "adam", disp=False))
     adam: Kingma and Ba (2015), ICLR, Algorithm 1
         lr = 0.001
+            step size (learning rate); gd: None for a line search
         beta1 = 0.9
+            decay of the first-moment estimate
         beta2 = 0.999
+            decay of the second-moment estimate
         eps = 1e-08
+            added to the denominator, against division by zero
         maxiter = 10000
+            most iterations
         gtol = 1e-05
+            stop when max |g_i| <= gtol
         disp = False
+            print an iteration table (2: every row); warn on failure
     """
+    if solver is not None and solver != "minimize":
+        if solver in _SCIPY_SOLVERS:
+            return _scipy_show_options(solver, method, disp)
+        if method is not None or not isinstance(solver, str):
+            raise ValueError(f"Unknown solver {solver!r}")
+        solver, method = "minimize", solver
+    if isinstance(method, str) and method.lower() in table.SCIPY_ONLY:
+        return _scipy_show_options("minimize", method, disp)
     specs = table.METHODS.values() if method is None else [table.lookup(method)]
     blocks = []
     for spec in specs:
         lines = [f"{spec.name}: {spec.reference}"]
-        for name, default in spec.options.items():
-            shown = "None (Armijo line search)" if default is None else f"{default:g}"
-            lines.append(f"    {name} = {shown}")
-        lines.append(f"    maxiter = {'200 * n' if spec.maxiter == '200n' else spec.maxiter}")
-        lines.append(f"    gtol = {_gtol(spec)}")
-        lines.append("    disp = False")
+        shown = [(name, "None (Armijo line search)" if default is None else f"{default:g}")
+                 for name, default in spec.options.items()]
+        shown += [("maxiter", "200 * n" if spec.maxiter == "200n" else str(spec.maxiter)),
+                  ("gtol", _gtol(spec)), ("disp", "False")]
+        for name, value in shown:
+            lines += [f"    {name} = {value}", f"        {DESCRIPTIONS[name]}"]
         blocks.append("\n".join(lines))
     text = "\n\n".join(blocks)
     if not disp:
         return text
     print(text)
+
+
+def _scipy_show_options(solver, method, disp):
+    return scipy.optimize.show_options(solver, method, disp)
 
 
 def _gtol(spec):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._core import codes, fdiff
+from .._core import codes, delegate, fdiff
 from .._steps.table import RULES
 
 #: Line-search options of the curvature methods (scipy's c1, c2 and L-BFGS-B's maxls).
@@ -137,15 +137,24 @@ DEFAULT_METHOD = "bfgs"
 CURVATURE_DEFAULTS = {name: float(v) for name, v in METHODS["l-bfgs"].options.items()}
 
 
+#: scipy's methods fastopt has no compiled implementation of (they run scipy's).
+SCIPY_ONLY = tuple(m for m in delegate.SCIPY_METHODS if ALIASES.get(m, m) not in METHODS)
+
+
+def find(method):
+    """The row for the string ``method`` (case-insensitive, aliases allowed), or None."""
+    key = method.lower()
+    return METHODS.get(ALIASES.get(key, key))
+
+
 def lookup(method):
-    """Return the row for ``method`` (case-insensitive, aliases allowed)."""
+    """Return the row for ``method`` (None: the default), or raise naming the valid ones."""
     if method is None:
         method = DEFAULT_METHOD
     if not isinstance(method, str):
         raise TypeError(f"method must be a string or None, got {type(method).__name__}")
-    key = method.lower()
-    key = ALIASES.get(key, key)
-    if key not in METHODS:
+    spec = find(method)
+    if spec is None:
         raise ValueError(f"Unknown method {method!r}; valid methods are: "
-                         + ", ".join(repr(m) for m in METHODS))
-    return METHODS[key]
+                         + ", ".join(repr(m) for m in (*METHODS, *SCIPY_ONLY)))
+    return spec

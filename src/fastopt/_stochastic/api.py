@@ -113,7 +113,7 @@ def minimize_stochastic(fun, x0, data, method="sgd", batch_size=32, epochs=10, s
         weighted by batch size), ``validation_history`` (with
         ``validation``), ``nit`` (updates), ``nepoch``, ``nfev`` (calls of
         ``fun``), ``status``, ``success``, ``message``.  NaN or inf in a loss
-        or gradient stops the run with ``success=False`` (status 2) and ``x``
+        or gradient stops the run with ``success=False`` (status 3) and ``x``
         the last finite iterate.
 
     Examples

@@ -43,9 +43,11 @@ WARN_NONFINITE = 7  # non-finite values persist however small the step
 XTOL = 0.1
 #: Machine epsilon: the resolution of f relative to its size.
 EPS = np.finfo(np.float64).eps
-#: Bounds on the step: the ones L-BFGS-B uses for an unconstrained problem.
+#: Bounds on the step, which is in units of the direction: scipy's BFGS bound
+#: (L-BFGS-B's 1e10 would stall a run whose gradients are 1e-50, whose first
+#: step ``1 / |g|`` is 1e50).
 STPMIN = 0.0
-STPMAX = 1e10
+STPMAX = 1e100
 #: Extrapolation range, as multiples of the last step, before bracketing.
 XTRAPL = 1.1
 XTRAPU = 4.0
