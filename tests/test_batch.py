@@ -106,3 +106,29 @@ def test_a_model_of_the_wrong_length_is_an_error():
         return a * x[:-1]
     with pytest.raises(ValueError, match="length"):
         fastopt.curve_fit(short_args, np.linspace(0, 1, 10), np.ones(10), [1.0])
+
+
+@numba.njit
+def _decay_undefined_above(t, p):
+    if p[0] > 1.2:
+        return np.full(t.size, np.nan)
+    return np.exp(-p[0] * t)
+
+
+def test_nan_region_fails_only_its_own_fit():
+    # Curve 0 (k = 1.5) lies past the model's NaN edge 1.2: a failure, not xtol
+    # success at the edge; curve 1 (k = 1) is fitted exactly.
+    t = np.linspace(0.0, 3.0, 30)
+    fits = fastopt.curve_fit_batch(_decay_undefined_above, t,
+                                   np.vstack([np.exp(-1.5 * t), np.exp(-t)]), [0.5])
+    assert list(fits.success) == [False, True] and fits.status[0] == -2
+    np.testing.assert_allclose(fits.popt[1], [1.0], rtol=1e-10)
+
+
+def test_complex_batch_inputs_raise():
+    t = np.linspace(0.0, 3.0, 30)
+    y = np.vstack([np.exp(-t)])
+    with pytest.raises(ValueError, match="ydata"):
+        fastopt.curve_fit_batch(_decay_undefined_above, t, y + 0j, [0.5])
+    with pytest.raises(ValueError, match="p0"):
+        fastopt.curve_fit_batch(_decay_undefined_above, t, y, [0.5 + 1j])

@@ -283,3 +283,71 @@ def test_more_parameters_than_points_is_scipys_type_error():
     for fit in (so.curve_fit, fastopt.curve_fit):
         with pytest.raises(TypeError, match="parameters=5 must not exceed .* points=4"):
             fit(model, [1, 2, 3, 4], [5, 9, 13, 17])
+
+
+# --- hostile input ----------------------------------------------------------------
+
+_T = np.linspace(0.0, 3.0, 30)
+
+
+@numba.njit
+def _decay_undefined_above(t, k):
+    if k > 1.2:
+        return np.full(t.size, np.nan)
+    return np.exp(-k * t)
+
+
+def _decay_undefined_above_py(t, k):
+    return np.where(k > 1.2, np.nan, np.exp(-k * t))
+
+
+@pytest.mark.parametrize("model", [_decay_undefined_above, _decay_undefined_above_py])
+def test_nan_region_ending_the_fit_raises(model):
+    # Data from k = 1.5 and a model NaN past 1.2: no fit, scipy's RuntimeError.
+    with pytest.raises(RuntimeError, match="Optimal parameters not found"):
+        fastopt.curve_fit(model, _T, np.exp(-1.5 * _T), p0=[0.5])
+
+
+def test_complex_inputs_and_models_raise():
+    y = np.exp(-1.5 * _T)
+    decay = lambda t, k: np.exp(-k * t)  # noqa: E731
+    with pytest.raises(ValueError, match="p0"):
+        fastopt.curve_fit(decay, _T, y, p0=[0.5 + 1j])
+    with pytest.raises(ValueError, match="ydata"):
+        fastopt.curve_fit(decay, _T, y + 0j, p0=[0.5])
+    with pytest.raises(ValueError, match="sigma"):
+        fastopt.curve_fit(decay, _T, y, p0=[0.5], sigma=np.ones(_T.size) + 1j)
+    with pytest.raises(ValueError, match="f must return real"):
+        fastopt.curve_fit(lambda t, k: np.exp(-k * t) + 0j, _T, y, p0=[0.5])
+    with pytest.raises(ValueError, match="jac"):
+        fastopt.curve_fit(decay, _T, y, p0=[0.5],
+                          jac=lambda t, k: (-t * np.exp(-k * t) + 0j)[:, None])
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e-200])
+@pytest.mark.parametrize("compiled", [False, True])
+def test_pcov_finite_and_correct_for_extreme_data(scale, compiled):
+    # A linear model scaled by 1e160 or 1e-200: pcov is the analytic
+    # s^2 (A^T A)^-1 of the unscaled problem, with no warning (was NaN).
+    x = np.linspace(0.0, 1.0, 20)
+    y = scale * (2.0 + 3.0 * x + 0.01 * np.sin(13 * x))
+    A = np.stack([np.ones_like(x), x], axis=1)
+    coef, *_ = np.linalg.lstsq(A, y / scale, rcond=None)
+    r = A @ coef - y / scale
+    expected = (r @ r / (x.size - 2)) * np.linalg.inv(A.T @ A)
+    line = (numba.njit(lambda x, a, b: a * scale + b * scale * x) if compiled
+            else (lambda x, a, b: a * scale + b * scale * x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OptimizeWarning)
+        popt, pcov = fastopt.curve_fit(line, x, y, p0=[1.0, 1.0])
+    np.testing.assert_allclose(popt, coef, rtol=1e-8)
+    np.testing.assert_allclose(pcov, expected, rtol=1e-6)
+
+
+def test_curve_fit_leaves_its_inputs_alone():
+    y = np.exp(-1.5 * _T)
+    p0, x, ys = np.array([0.5]), _T.copy(), y.copy()
+    fastopt.curve_fit(lambda t, k: np.exp(-k * t), x, ys, p0=p0)
+    np.testing.assert_array_equal(p0, [0.5])
+    np.testing.assert_array_equal(x, _T)
+    np.testing.assert_array_equal(ys, y)

@@ -340,3 +340,68 @@ def test_float32_residuals_are_differenced_at_their_precision():
     assert np.abs(res.x - exact).max() <= 1.5 * np.abs(ref.x - exact).max() < 3e-5
     res = fastopt.least_squares(err, [-1.0, -1.0], jac="3-point", fallback="error")
     np.testing.assert_allclose(res.x, exact, atol=1e-6)
+
+
+# --- hostile input: NaN regions, complex values, in-place changes ----------------
+
+_T = np.linspace(0.0, 3.0, 30)
+
+
+def _undefined_above(limit, y):
+    """exp(-k t) - y, NaN for k > limit (a model undefined past an edge)."""
+    def fun(p):
+        return np.full(_T.size, np.nan) if p[-1] > limit else p[0] * np.exp(-p[-1] * _T) - y
+    return fun
+
+
+@pytest.mark.parametrize("method", ["lm", "levenberg", "marquardt", "gauss-newton"])
+@pytest.mark.parametrize("jac", ["2-point", "3-point", "analytic"])
+def test_nan_region_ending_the_fit_short_is_a_failure(method, jac):
+    # Data from k = 1.5, model NaN for k > 1.2: the least-squares minimum is
+    # out of reach, so the fit stopping at the edge k = 1.2 is no solution
+    # (it used to report xtol success).
+    y = np.exp(-1.5 * _T)
+    fun = _undefined_above(1.2, y)
+    fun1 = lambda p: fun([1.0, p[0]])  # noqa: E731
+    jacobian = (lambda p: (-_T * np.exp(-p[0] * _T))[:, None]) if jac == "analytic" else jac
+    res = fastopt.least_squares(fun1, [0.5], jac=jacobian, method=method)
+    assert not res.success and res.status < 0
+    assert np.isfinite(res.x).all() and res.x[0] <= 1.2
+
+
+@pytest.mark.parametrize("method", ["lm", "levenberg", "marquardt", "gauss-newton"])
+def test_nan_trials_then_true_convergence_succeed(method):
+    # NaN for k <= 0 is met by early long steps; the minimum (k ~ 0.05) is
+    # inside the finite region and every method still finds it (scipy's as reference).
+    y = 2.0 * np.exp(-0.05 * _T) + 0.01 * np.sin(7 * _T)
+    def fun(p):
+        return np.full(_T.size, np.nan) if p[1] <= 0 else p[0] * np.exp(-p[1] * _T) - y
+    ref = so.least_squares(fun, [1.0, 3.0], method="lm", xtol=1e-14, ftol=1e-14)
+    res = fastopt.least_squares(fun, [1.0, 3.0], method=method)
+    assert res.success
+    np.testing.assert_allclose(res.x, ref.x, rtol=1e-6)
+
+
+@pytest.mark.parametrize("method", ["lm", "levenberg", "marquardt", "gauss-newton"])
+def test_complex_residuals_and_jacobian_raise(method):
+    with pytest.raises(ValueError, match="fun"):
+        fastopt.least_squares(lambda p: (p - 1.0) * (1 + 1j), [0.5, 0.5], method=method)
+    with pytest.raises(ValueError, match="jac"):
+        fastopt.least_squares(lambda p: p - 1.0, [0.5, 0.5], method=method,
+                              jac=lambda p: np.eye(2) * (1 + 1j))
+
+
+def test_inputs_unchanged_and_user_exceptions_propagate():
+    x0 = np.array([0.5, 0.5])
+    fastopt.least_squares(lambda p: np.array([p[0] - 1, p[1] - 2, p[0] * p[1]]), x0)
+    np.testing.assert_array_equal(x0, [0.5, 0.5])
+
+    class Boom(Exception):
+        pass
+
+    def fun(p):
+        if p[0] > 0.7:
+            raise Boom
+        return p - 1.0
+    with pytest.raises(Boom):
+        fastopt.least_squares(fun, [0.5, 0.5])

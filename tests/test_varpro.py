@@ -399,3 +399,31 @@ def test_bad_input(kwargs, error, match):
 
 def test_exported():
     assert fastopt.varpro is varpro
+
+
+# --- hostile input ----------------------------------------------------------------
+
+def test_complex_phi_dphi_and_inputs_raise():
+    t = np.linspace(0.0, 3.0, 30)
+    y = 2.0 * np.exp(-1.3 * t)
+    phi = lambda t, a: np.exp(-a[0] * t)[:, None]  # noqa: E731
+    with pytest.raises(ValueError, match="phi"):
+        varpro(lambda t, a: phi(t, a) + 0j, [1.0], t, y)
+    with pytest.raises(ValueError, match="dphi"):
+        varpro(phi, [1.0], t, y, dphi=lambda t, a: (-t * np.exp(-a[0] * t))[:, None, None] + 0j)
+    with pytest.raises(TypeError, match="ydata"):
+        varpro(phi, [1.0], t, y + 0j)
+    with pytest.raises(TypeError, match="alpha0"):
+        varpro(phi, [1.0 + 1j], t, y)
+
+
+@pytest.mark.parametrize("scale", [1e-310, 1e-300, 1e-200, 1e200])
+def test_success_never_comes_with_nonfinite_coefficients(scale):
+    t = np.linspace(0.0, 3.0, 30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OptimizeWarning)
+        res = varpro(lambda t, a: scale * np.stack([np.exp(-a[0] * t), np.ones_like(t)], 1),
+                     [1.0], t, 1e5 * (np.exp(-1.3 * t) + 1.0))
+    assert not res.success or np.isfinite(res.c).all()
+    if res.success:  # c = 1e5 / scale, analytic
+        np.testing.assert_allclose(res.c * scale, [1e5, 1e5], rtol=1e-6)

@@ -183,7 +183,9 @@ def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method=None,
         status, message, success``, as in scipy (``njev`` None for
         ``'lm'`` with finite differences, as scipy's).  ``status``: 1 gtol,
         2 ftol, 3 xtol, 4 ftol and xtol (successes); 0 ``max_nfev``;
-        -2 NaN or inf met (``x`` is then the last finite point); -3 no
+        -2 NaN or inf met (``x`` is then the last finite point), also when
+        steps refused for NaN shrank the fit to an ftol or xtol stop short of
+        a minimum (``lm.converged_after_nan``); -3 no
         decrease along the Gauss-Newton direction (``'gauss-newton'``).
         ``implementation``: ``'fastopt'``, or ``'scipy'`` when scipy's code
         ran (the result is then scipy's).

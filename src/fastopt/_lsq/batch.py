@@ -9,11 +9,12 @@ from .._core.fdiff import FORWARD_STEP
 from .api import default_max_nfev, settings
 from .kernels.covariance import rank_tolerance
 from .models import model_addresses
+from .problem import real
 
 
 def _rows(values, name, N, width):
     """``values`` as a C-contiguous float64 (N, width) array (a shared row repeated)."""
-    array = np.asarray(values, dtype=np.float64)
+    array = np.asarray(real(np.asarray(values), name), dtype=np.float64)
     if array.shape == (width,):
         return np.repeat(array[None, :], N, axis=0)
     if array.shape != (N, width):
@@ -75,12 +76,12 @@ def curve_fit_batch(f, xdata, ydata, p0, sigma=None, absolute_sigma=False, *, ft
     (True, True)
     """
     model_at = model_addresses(f)
-    ydata = np.asarray(ydata, dtype=np.float64)
+    ydata = np.asarray(real(np.asarray(ydata), "ydata"), dtype=np.float64)
     if ydata.ndim != 2 or ydata.size == 0:
         raise ValueError(f"ydata must have shape (N, m), got {ydata.shape}")
     N, m = ydata.shape
     ydata = np.require(ydata, requirements=["C", "W"])
-    p0 = np.asarray(p0, dtype=np.float64)
+    p0 = np.asarray(real(np.asarray(p0), "p0"), dtype=np.float64)
     n = p0.shape[-1] if p0.ndim in (1, 2) else 0
     if n == 0:
         raise ValueError(f"p0 must have shape (n,) or ({N}, n), got {p0.shape}")
@@ -96,7 +97,7 @@ def curve_fit_batch(f, xdata, ydata, p0, sigma=None, absolute_sigma=False, *, ft
         raise ValueError("sigma must be positive and finite")
     # A model of the wrong length is caught here: an exception raised inside
     # the threaded loop reaches Python only as a SystemError.
-    y0 = np.asarray(f(X[0], P0[0].copy()))
+    y0 = real(np.asarray(f(X[0], P0[0].copy())), "f", "return real values")
     if y0.shape != (m,):
         raise ValueError(f"f(x, p) must return an array of shape ({m},), got {y0.shape}")
     params = settings(ftol, xtol, gtol, FORWARD_STEP)

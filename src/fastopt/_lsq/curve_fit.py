@@ -11,9 +11,11 @@ from numba.extending import is_jitted
 from .._core import delegate, validate
 from .._core.fdiff import FORWARD_STEP
 from .._core.status import LEAST_SQUARES
+from .._core.vector import norm2
 from .api import default_max_nfev, least_squares, settings
 from .kernels.covariance import covariance, rank_tolerance
 from .models import star_model_addresses
+from .problem import real
 
 #: Options of ``least_squares`` that ``curve_fit`` passes on (``maxfev`` is
 #: scipy's leastsq name for ``max_nfev``).
@@ -21,7 +23,7 @@ _SOLVER_OPTIONS = {"ftol", "xtol", "gtol", "x_scale", "max_nfev", "refine"}
 
 
 def _data(values, name, check_finite):
-    array = np.asarray(values, dtype=np.float64)
+    array = np.asarray(real(np.asarray(values), name), dtype=np.float64)
     if check_finite and not np.isfinite(array).all():
         raise ValueError(f"{name} must not contain NaN or inf (check_finite=True)")
     return array
@@ -29,7 +31,7 @@ def _data(values, name, check_finite):
 
 def _parameter_count(f, p0):
     if p0 is not None:
-        p0 = np.atleast_1d(np.asarray(p0, dtype=np.float64))
+        p0 = np.atleast_1d(np.asarray(real(np.asarray(p0), "p0"), dtype=np.float64))
         if p0.ndim != 1:
             raise ValueError(f"p0 must be 1-D, got shape {p0.shape}")
         return p0
@@ -50,7 +52,7 @@ def _weighting(sigma, m):
     A single number is a standard deviation whatever its shape, as in scipy."""
     if sigma is None:
         return lambda r: r
-    sigma = np.asarray(sigma, dtype=np.float64)
+    sigma = np.asarray(real(np.asarray(sigma), "sigma"), dtype=np.float64)
     if sigma.size == 1 and (sigma.ndim <= 1 or m == 1):
         if not sigma.item() > 0:
             raise ValueError("sigma must be positive")
@@ -344,11 +346,13 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
     weigh = _weighting(sigma, m)
 
     def residuals(p):
-        return weigh(np.asarray(f(xdata, *p), dtype=np.float64) - ydata)
+        y = real(np.asarray(f(xdata, *p)), "f", "return real values")
+        return weigh(np.asarray(y, dtype=np.float64) - ydata)
 
     if callable(jac):
         def jacobian(p):
-            return weigh(np.asarray(jac(xdata, *p), dtype=np.float64))
+            J = real(np.asarray(jac(xdata, *p)), "jac", "return a real array")
+            return weigh(np.asarray(J, dtype=np.float64))
     elif jac is None:
         jacobian = "2-point"
     else:
@@ -359,7 +363,7 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, check_
     # Rank to the accuracy of J: rounding for a jac function, the error of
     # finite differences otherwise.
     pcov = np.empty((n, n))
-    singular = covariance(res.jac, res.cost, bool(absolute_sigma),
+    singular = covariance(res.jac, norm2(res.fun), bool(absolute_sigma),
                           rank_tolerance(res.fun.size, n, callable(jac)), pcov)
     if singular:
         warnings.warn("Covariance of the parameters could not be estimated",

@@ -20,6 +20,7 @@ from numba.core.errors import NumbaExperimentalFeatureWarning
 
 from .._core.fnptr import ADDRESSES, MATRIX, VECTOR, function_value
 from .._core.jit import KERNEL_OPTIONS
+from .._core.vector import norm2
 from . import lm
 from .kernels.covariance import covariance
 from .models import MODEL_TYPE
@@ -39,7 +40,7 @@ def _fit_curve(model, x, y, w, p0, settings, max_nfev, refine_fd, absolute_sigma
     f = fit.f
     cost = 0.5 * np.dot(f, f) if np.isfinite(f).all() else np.nan
     if fit.status > 0:
-        singular = covariance(fit.Jt.T, cost, absolute_sigma, rank_tol, pcov)
+        singular = covariance(fit.Jt.T, norm2(f), absolute_sigma, rank_tol, pcov)
     else:
         pcov[:, :] = np.inf
         singular = True

@@ -51,6 +51,42 @@ class Fit(NamedTuple):
     counts: np.ndarray
 
 
+#: Margin of ``converged_after_nan`` over the tolerances: a true stop leaves
+#: a Gauss-Newton step about as small as its last step, not orders larger.
+NAN_MARGIN = 10.0
+
+
+@twin
+def converged_after_nan(R, perm, qtf, diag, fnorm, ftol, step_bound):
+    """Whether a point where an ftol or xtol test fired after NaN or inf
+    trials really is converged, from ``J``'s pivoted QR there (``R``,
+    ``perm``, ``qtf = Q^T f``, ``||f|| = fnorm``).
+
+    Steps refused for NaN shrink the trust region (or raise the damping)
+    like any others, so a fit walking into a region where the residuals
+    are undefined stops on its tolerances at the region's edge.  There the
+    undamped Gauss-Newton step still points across the edge: it is long
+    (``||D p|| > step_bound``, the xtol test with ``NAN_MARGIN``) and its
+    predicted relative reduction of ``||f||^2``, ``||R P^T p||^2 / ||f||^2``
+    (More 1978, Section 4), is large (``> NAN_MARGIN ftol``).  At a true
+    minimum one of the two is small (the step at a zero-residual solution,
+    the reduction at any other)."""
+    n = R.shape[0]
+    p, sdiag, w1, w2, w3 = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    trust_lm.lm_parameter(R, perm, np.ones(n), qtf, math.inf, 0.0, p, sdiag, w1, w2, w3)
+    for j in range(n):
+        w2[j] = diag[j] * p[j]
+        w3[j] = 0.0
+    if norm2(w2) <= step_bound:
+        return True
+    for j in range(n):
+        t = p[perm[j]]
+        for i in range(j + 1):
+            w3[i] += R[i, j] * t
+    reduction = norm2(w3) / fnorm
+    return reduction * reduction <= NAN_MARGIN * max(ftol, EPS)
+
+
 @twin
 def solve(problem, x0, f0, diag0, settings, max_nfev, final_jac=True):
     """Minimise ``||f(x)||^2 / 2`` from ``x0``.
@@ -100,6 +136,8 @@ def solve(problem, x0, f0, diag0, settings, max_nfev, final_jac=True):
     par = 0.0
     delta = xnorm = 0.0
     status = codes.RUNNING
+    nan_met = False  # a trial step met NaN or inf (refused)
+    nan_stop = False  # ... and the tolerances then stopped the fit short
     if not math.isfinite(fnorm):
         return Fit(x, f, Jt, codes.LSQ_NONFINITE, nit, counts)
     while status == codes.RUNNING:
@@ -118,6 +156,7 @@ def solve(problem, x0, f0, diag0, settings, max_nfev, final_jac=True):
                 w2[j] = diag[j] * x[j]
             xnorm = norm2(w2)
             delta = factor * xnorm if xnorm != 0.0 else factor
+        fnorm_at_factor = fnorm
         # Scaled gradient test: the largest cosine between f and a column of J.
         gnorm = 0.0
         if fnorm != 0.0:
@@ -148,6 +187,7 @@ def solve(problem, x0, f0, diag0, settings, max_nfev, final_jac=True):
             fnorm1 = norm2(f_trial)
             if not math.isfinite(fnorm1):
                 fnorm1 = math.inf  # a failed evaluation: reject, shrink the region
+                nan_met = True
             actred = 1.0 - (fnorm1 / fnorm) ** 2 if 0.1 * fnorm1 < fnorm else -1.0
             # Predicted reduction from the linear model, and the directional derivative.
             for j in range(n):
@@ -195,10 +235,16 @@ def solve(problem, x0, f0, diag0, settings, max_nfev, final_jac=True):
                 status = codes.LSQ_GTOL
             if status != codes.RUNNING or ratio >= 1e-4:
                 break
+        if nan_met and codes.LSQ_FTOL <= status <= codes.LSQ_FTOL_XTOL and not \
+                converged_after_nan(R, perm, qtf, diag, fnorm_at_factor, ftol,
+                                    NAN_MARGIN * max(xtol, EPS) * xnorm):
+            status = codes.LSQ_NONFINITE  # stopped at the edge of the NaN region
+            nan_stop = True
     # Return the Jacobian at the final x (the loop factored Jt in place).
     if jac_current:
         Jt[:, :] = J_at_x
-    elif status != codes.LSQ_NONFINITE and (final_jac or status == codes.LSQ_GTOL):
+    elif (status != codes.LSQ_NONFINITE or nan_stop) and \
+            (final_jac or status == codes.LSQ_GTOL):
         # (GTOL: fit's dead-column test reads the Jacobian at x.)
         update_jacobian(problem, x, f, Jt, fd_step, counts)
     return Fit(x, f, Jt, status, nit, counts)
@@ -261,7 +307,7 @@ def polish(problem, x, f, Jt, fd_step, max_rounds, counts):
     perm = np.empty(n, dtype=np.int64)
     rdiag, colnorm, qtf = np.empty(n), np.empty(n), np.empty(n)
     w1, w2, w3, sdiag = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    p, p_new = np.empty(n), np.empty(n)
+    p, p_new, dpv, dxv = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     fnorm = norm2(f)
     x_start, f_start = x, f
     steps = taken = 0
@@ -270,22 +316,21 @@ def polish(problem, x, f, Jt, fd_step, max_rounds, counts):
         Jf[:, :] = Jt
         trust_lm.factor(Jf, f, perm, rdiag, colnorm, qtf, R, w1)
         size = _gauss_newton_step(Jf, R, perm, f, qtf, p, w1, w2, w3, sdiag)
-        dp = dx = 0.0
-        for j in range(n):
-            dp += (colnorm[j] * p[j]) ** 2
-            dx += (colnorm[j] * x[j]) ** 2
-        dp = math.sqrt(dp)
+        for j in range(n):  # (norm2: column norms of 1e160 overflow when squared)
+            dpv[j] = colnorm[j] * p[j]
+            dxv[j] = colnorm[j] * x[j]
+        dp, dx = norm2(dpv), norm2(dxv)
         if not dp < 0.5 * previous:  # the last round led away: undo it
             x, f = x_start, f_start
             Jt[:, :] = J_start
             return x, f, steps - taken, False
-        converged = dp <= REFINED * math.sqrt(dx)
+        converged = dp <= REFINED * dx
         if rounds == max_rounds:
             return x, f, steps, converged
         # Rounds converge linearly (Gauss-Newton's rate): once two fresh steps
         # show the rate, this round's chord steps are predicted to leave
         # dp * rate, and the Jacobian that would only confirm it is skipped.
-        predicted = rounds > 0 and dp * (dp / previous) <= REFINED * math.sqrt(dx)
+        predicted = rounds > 0 and dp * (dp / previous) <= REFINED * dx
         previous = dp
         x_start, f_start = x, f
         J_start[:, :] = Jt

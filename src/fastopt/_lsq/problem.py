@@ -23,6 +23,14 @@ from .._core.twin import boundary
 _NO_STEPS = np.empty(0)
 
 
+def real(values, name, what="be real"):
+    """``values`` unchanged, or ``ValueError`` if complex: float64 would keep
+    only the real part, a different problem (scipy's error for complex x0)."""
+    if np.iscomplexobj(values):
+        raise ValueError(f"{name} must {what}, got complex values")
+    return values
+
+
 class NotDenseJacobian(ValueError):
     """``jac`` returned a sparse matrix or a ``LinearOperator``: fastopt's
     loops factor dense Jacobians (``least_squares`` hands a default-method
@@ -52,7 +60,8 @@ class Residuals:
         self.eps = np.finfo(np.float64).eps
 
     def residuals(self, x):
-        raw = np.asarray(self.fun(x.copy(), *self.args, **self.kwargs))
+        raw = real(np.asarray(self.fun(x.copy(), *self.args, **self.kwargs)), "fun",
+                   "return real residuals")
         if self.m is None and raw.dtype.kind == "f" and raw.dtype.itemsize < 8:
             self.eps = max(self.eps, float(np.finfo(raw.dtype).eps))
         f = np.atleast_1d(raw.astype(np.float64, copy=False))
@@ -69,7 +78,8 @@ class Residuals:
         if issparse(J) or isinstance(J, LinearOperator):
             raise NotDenseJacobian(f"method='lm' works only with dense Jacobian matrices, "
                                    f"jac returned a {type(J).__name__}")
-        J = np.atleast_2d(np.asarray(J, dtype=np.float64))  # (n,) for m = 1, as scipy
+        J = np.atleast_2d(np.asarray(real(np.asarray(J), "jac", "return a real array"),
+                                     dtype=np.float64))  # (n,) for m = 1, as scipy
         if J.shape != (f.size, self.n):
             raise ValueError(f"jac returned shape {J.shape}, expected ({f.size}, {self.n})")
         Jt[:, :] = J.T

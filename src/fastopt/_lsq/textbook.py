@@ -24,7 +24,7 @@ from .._core import armijo, codes
 from .._core.twin import twin
 from .._core.vector import all_finite, norm2
 from .kernels import trust_lm
-from .lm import Fit
+from .lm import NAN_MARGIN, Fit, converged_after_nan
 from .problem import evaluate, update_jacobian
 
 GO_ON = codes.RUNNING
@@ -143,6 +143,19 @@ def _stopping(ratio, step, xnorm, ftol, xtol, counts, max_nfev):
 
 
 @twin
+def _nan_checked(status, nan_met, R, perm, qtf, fnorm, ftol, xtol, x):
+    """``status``, or ``LSQ_NONFINITE`` for an ftol or xtol stop after NaN
+    trials at a point that is no minimum (``lm.converged_after_nan``, from
+    ``J``'s pivoted QR at ``x``): the damping NaN steps raised made the
+    steps small, not the solution's nearness."""
+    if nan_met and codes.LSQ_FTOL <= status <= codes.LSQ_FTOL_XTOL and not \
+            converged_after_nan(R, perm, qtf, np.ones(x.size), fnorm, ftol,
+                                NAN_MARGIN * max(xtol, 1e-16) * (xtol + norm2(x))):
+        return codes.LSQ_NONFINITE
+    return status
+
+
+@twin
 def levenberg(problem, x0, f0, diag0, settings, max_nfev, refine_fd):
     """Levenberg's damping ``lam I``; ``lm.fit``'s call and returns."""
     return damped(problem, x0, f0, settings, max_nfev, False)
@@ -167,6 +180,7 @@ def damped(problem, x0, f0, settings, max_nfev, marquardt):
     fnorm = norm2(f)
     nit = 0
     root = -1.0  # sqrt(lam), which cannot overflow where lam would (J ~ 1e200)
+    nan_met = False  # a trial step met NaN or inf (refused, damping raised)
     if not math.isfinite(fnorm):
         return Fit(x, f, Jt, codes.LSQ_NONFINITE, nit, counts)
     while True:
@@ -188,13 +202,18 @@ def damped(problem, x0, f0, settings, max_nfev, marquardt):
             if ratio < 1.0:  # False for NaN: rejected like any other step
                 root /= ROOT_FACTOR
                 break
+            nan_met = nan_met or not math.isfinite(fnorm_new)
             root *= ROOT_FACTOR
             if counts[0] >= max_nfev:
                 return Fit(x, f, Jt, codes.LSQ_MAXFEV, nit, counts)
             if norm2(p) <= xtol * (xtol + norm2(x)) or not math.isfinite(root):
-                return Fit(x, f, Jt, codes.LSQ_XTOL, nit, counts)  # no decrease left above xtol
+                # No decrease left above xtol, unless NaN steps raised the damping.
+                status = _nan_checked(codes.LSQ_XTOL, nan_met, R, perm, qtf, fnorm, ftol,
+                                      xtol, x)
+                return Fit(x, f, Jt, status, nit, counts)
         nit += 1
-        status = _stopping(ratio, norm2(p), norm2(x), ftol, xtol, counts, max_nfev)
+        status = _nan_checked(_stopping(ratio, norm2(p), norm2(x), ftol, xtol, counts,
+                                        max_nfev), nan_met, R, perm, qtf, fnorm, ftol, xtol, x)
         x, f, fnorm = x_new, f_new, fnorm_new
         if status != GO_ON:
             update_jacobian(problem, x, f, Jt, settings.fd_step, counts)

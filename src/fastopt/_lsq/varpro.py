@@ -6,9 +6,12 @@ from scipy.optimize import OptimizeResult, OptimizeWarning
 
 from .._core import codes
 from .._core.fdiff import CENTRAL_STEP, FORWARD_STEP, fd_jacobian
+from .._core.status import LEAST_SQUARES
 from .._core.validate import start_vector
+from .._core.vector import norm2
 from .api import least_squares
 from .kernels.covariance import covariance, rank_tolerance
+from .problem import real
 
 EPS = np.finfo(np.float64).eps
 JACOBIANS = ("golub-pereyra", "kaufman")
@@ -33,7 +36,9 @@ class _Projection:
 
     def basis(self, alpha):
         self.nphi += 1
-        Phi = np.asarray(self.phi(self.xdata, alpha.copy(), *self.args), dtype=np.float64)
+        Phi = real(np.asarray(self.phi(self.xdata, alpha.copy(), *self.args)), "phi",
+                   "return a real array")
+        Phi = np.asarray(Phi, dtype=np.float64)
         if Phi.ndim == 1:
             Phi = Phi[:, None]
         if self.shape is None:
@@ -79,7 +84,9 @@ class _Projection:
         m, k = self.shape
         q = alpha.size
         if self.dphi is not None:
-            D = np.asarray(self.dphi(self.xdata, alpha.copy(), *self.args), dtype=np.float64)
+            D = real(np.asarray(self.dphi(self.xdata, alpha.copy(), *self.args)), "dphi",
+                     "return a real array")
+            D = np.asarray(D, dtype=np.float64)
             if D.shape == (m, k * q) and k == 1:
                 D = D[:, None, :]
             if D.shape != (m, k, q):
@@ -117,8 +124,8 @@ def _checked(phi, dphi, alpha0, ydata, sigma, jac, args):
         raise TypeError(f"dphi must be callable or None, got {type(dphi).__name__}")
     if not (isinstance(jac, str) and jac in JACOBIANS):
         raise ValueError(f"jac must be one of {JACOBIANS}, got {jac!r}")
-    alpha0 = start_vector("alpha0", alpha0)
-    if np.iscomplexobj(ydata):
+    alpha0 = start_vector("alpha0", alpha0)  # TypeError if complex, as validate has it
+    if np.iscomplexobj(ydata):  # TypeError, as alpha0's (validate.start_vector)
         raise TypeError("ydata must be real, got complex values")
     y = np.asarray(ydata, dtype=np.float64)
     if y.ndim != 1 or y.size == 0:
@@ -128,7 +135,7 @@ def _checked(phi, dphi, alpha0, ydata, sigma, jac, args):
     if sigma is None:
         weights = np.ones(y.size)
     else:
-        sigma = np.asarray(sigma, dtype=np.float64)
+        sigma = np.asarray(real(np.asarray(sigma), "sigma"), dtype=np.float64)
         if sigma.shape != y.shape:
             raise ValueError(f"sigma must have the shape of ydata {y.shape}, got {sigma.shape}")
         if not (np.isfinite(sigma).all() and (sigma > 0).all()):
@@ -286,12 +293,16 @@ def varpro(phi, alpha0, xdata, ydata, *, dphi=None, sigma=None, absolute_sigma=F
     alpha = res.x
     problem.at(alpha)
     c, n = problem.c.copy(), q + k
+    status, success, message = res.status, res.success, res.message
+    if success and not np.isfinite(c).all():  # coefficients overflowed: no solution found
+        status = codes.LSQ_NONFINITE
+        success, message = LEAST_SQUARES[status]
     pcov = np.full((n, n), np.inf)
     singular = True
     if np.isfinite(c).all():
         D = problem.derivatives(alpha, central=dphi is None)
         J = np.hstack([np.einsum("ikj,k->ij", D, c), problem.Phi])
-        singular = covariance(J, res.cost, bool(absolute_sigma),
+        singular = covariance(J, norm2(res.fun), bool(absolute_sigma),
                               rank_tolerance(m, n, dphi is not None), pcov)
     if singular:
         warnings.warn("Covariance of the parameters could not be estimated",
@@ -299,4 +310,4 @@ def varpro(phi, alpha0, xdata, ydata, *, dphi=None, sigma=None, absolute_sigma=F
     return OptimizeResult(
         alpha=alpha, c=c, x=np.concatenate([alpha, c]), cost=res.cost, fun=res.fun,
         jac=res.jac, rank=problem.s.size, pcov=pcov, nfev=problem.nphi, njev=njev,
-        nit=nit, status=res.status, success=res.success, message=res.message)
+        nit=nit, status=status, success=success, message=message)

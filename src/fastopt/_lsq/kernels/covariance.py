@@ -73,11 +73,18 @@ def jacobi_svd(B, V):
 
 
 @kernel
-def covariance(J, cost, absolute_sigma, rank_tol, out):
+def covariance(J, rnorm, absolute_sigma, rank_tol, out):
     """``out = s^2 (J^T J)^+`` (``(J^T J)^+`` with ``absolute_sigma``), with
-    ``s^2 = 2 cost / (m - n)``; returns True when it cannot be estimated
-    (``out`` then all inf, as in scipy): J not finite, rank below n, or (for
-    ``s^2``) no more points than parameters.
+    ``s = ||f|| / sqrt(m - n)``, ``rnorm = ||f||``; returns True when it cannot
+    be estimated (``out`` then all inf, as in scipy): J not finite, rank below
+    n, or (for ``s^2``) no more points than parameters; or when some entry is
+    beyond float64's range (``out`` then holds it as inf or 0, and the caller
+    warns as scipy does for a non-finite ``pcov``).
+
+    Entry ``(a, b)`` is formed as ``(s / |J_a|) (s / |J_b|) C_ab`` with ``C``
+    the pseudo-inverse for the unit columns: data of size 1e160 or 1e-200
+    then give a finite, accurate ``pcov`` where ``s^2`` or ``|J_a| |J_b|``
+    alone would overflow or underflow.
 
     The pseudo-inverse comes from the SVD of ``J`` with its columns scaled to
     unit norm, so the rank decision does not depend on the units of the
@@ -117,12 +124,16 @@ def covariance(J, cost, absolute_sigma, rank_tol, out):
     if not converged or rank < n:
         out[:, :] = np.inf
         return True
-    scale = 1.0 if absolute_sigma else 2.0 * cost / (m - n)
+    s = 1.0 if absolute_sigma else rnorm / math.sqrt(m - n)
     # Column perm[a] of the scaled J is column a of R = U diag(sv) W^T.
+    representable = True
     for a in range(n):
         for b in range(n):
             acc = 0.0
             for k in range(n):
                 acc += W[a, k] * W[b, k] / (sv[k] * sv[k])
-            out[perm[a], perm[b]] = scale * acc / (norms[perm[a]] * norms[perm[b]])
-    return False
+            v = (s / norms[perm[a]]) * (s / norms[perm[b]]) * acc
+            out[perm[a], perm[b]] = v
+            if not math.isfinite(v) or (v == 0.0 and acc != 0.0 and s != 0.0):
+                representable = False
+    return not representable
