@@ -130,3 +130,96 @@ def test_every_first_order_solver_takes_minimize_s_steps(method):
     ref = fastopt.minimize(rosen, ROSEN.x0, jac=True, method=method, options=options)
     assert (res.nit, res.nfev, res.njev, res.status) == (ref.nit, ref.nfev, ref.njev, ref.status)
     np.testing.assert_array_equal(res.x, ref.x)
+
+
+@numba.njit
+def _rosen32(x):
+    f, g = rosen(x)
+    return np.float32(f), g.astype(np.float32)
+
+
+@numba.njit
+def _rosen_rounded(x):  # the reference: the same rounding, returned as float64
+    f, g = rosen(x)
+    return float(np.float32(f)), g.astype(np.float32).astype(np.float64)
+
+
+@numba.njit
+def _rosen_2d(x):
+    f, g = rosen(x)
+    return f, g.reshape((1, 2))
+
+
+@numba.njit
+def _nan_beyond(x):
+    # NaN once x[0] passes -1 on its way from -3 to the minimum at 0.
+    if x[0] > -1.0:
+        return np.nan, np.full(1, np.nan)
+    return x[0] * x[0], 2.0 * x
+
+
+@numba.njit
+def _raising(x):
+    if x[0] > -1.0:
+        raise ZeroDivisionError("the user's own error")
+    return x[0] * x[0], 2.0 * x
+
+
+def _solvers(fg):
+    # One solver of each loop: the curvature loop (lbfgs) and the first-order one (adam).
+    @numba.njit
+    def run(x0):
+        return compiled.lbfgs(fg, x0), compiled.adam(fg, x0, lr=0.1)
+    return run
+
+
+_ROSEN_SOLVERS = _solvers(rosen)
+
+
+@pytest.mark.parametrize("x0", [np.array([-1, 2]), np.array([-1.0, 2.0], dtype=np.float32),
+                                np.array([-1.0, 9.0, 2.0])[::2]])
+def test_x0_of_another_real_dtype_or_layout_is_copied_to_float64(x0):
+    # Was numba's TypingError from fastopt's loops (int64, float32 x0).
+    before = x0.copy()
+    got = _ROSEN_SOLVERS(x0)
+    ref = _ROSEN_SOLVERS(np.array([-1.0, 2.0]))
+    for r, e in zip(got, ref):
+        assert r.x.dtype == np.float64 and r.status == e.status and r.nit == e.nit
+        np.testing.assert_array_equal(r.x, e.x)
+    np.testing.assert_array_equal(x0, before)
+    assert x0.dtype == before.dtype
+    np.testing.assert_allclose(got[0].x, fastopt.minimize(rosen, [-1.0, 2.0], jac=True,
+                                                          method="l-bfgs").x)
+
+
+@pytest.mark.parametrize("x0", [np.zeros((1, 2)), [0.0, 1.0], np.zeros(2, np.complex128),
+                                np.zeros(2, np.bool_)])
+def test_x0_that_is_not_a_real_vector_is_a_typing_error_naming_it(x0):
+    # Was numba's TypingError about fastopt's internals, or an UnboundLocalError (a list).
+    with pytest.raises(numba.errors.TypingError, match="x0 must be a 1-D numpy array"):
+        _ROSEN_SOLVERS(x0)
+
+
+def test_an_objective_returning_float32_is_converted():
+    got = _solvers(_rosen32)(np.array([-1.0, 2.0]))
+    ref = _solvers(_rosen_rounded)(np.array([-1.0, 2.0]))
+    for r, e in zip(got, ref):
+        assert (r.nit, r.nfev, r.status) == (e.nit, e.nfev, e.status)
+        np.testing.assert_array_equal(r.x, e.x)
+
+
+def test_an_objective_returning_a_2d_gradient_is_a_typing_error_naming_it():
+    with pytest.raises(numba.errors.TypingError, match="objective fg must return"):
+        _solvers(_rosen_2d)(np.array([-1.0, 2.0]))
+
+
+def test_nan_mid_run_stops_with_the_last_finite_iterate_and_user_errors_propagate():
+    @numba.njit
+    def run(fg, x0):
+        return compiled.adam(fg, x0, lr=0.5), compiled.gd(fg, x0, lr=0.3)
+
+    for res in run(_nan_beyond, np.array([-3.0])):
+        assert res.status == compiled.NONFINITE and not compiled.succeeded(res.status)
+        assert np.isfinite(res.x).all() and res.x[0] <= -1.0
+    with pytest.raises(ZeroDivisionError, match="user's own"):
+        run(_raising, np.array([-3.0]))

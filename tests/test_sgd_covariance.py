@@ -187,6 +187,36 @@ def test_gradient_covariance_is_the_noise_of_uniform_sampling():
     np.testing.assert_allclose(gradient_covariance(G, batch_size=2), exact, rtol=1e-12)
 
 
+def test_gradient_covariance_of_huge_gradients_is_finite_and_right():
+    # Sums of squares of gradients near 1e154 overflow although the covariance
+    # is representable: the reference is NumPy on the columns scaled by hand,
+    # the scales put back entry by entry.
+    rng = np.random.default_rng(2)
+    scale = np.array([5e153, 1.0, 1e-165])
+    G = rng.standard_normal((100, 3)) * scale + 3.0 * scale
+    with np.errstate(over="ignore"):
+        naive = (G - G.mean(axis=0)).T @ (G - G.mean(axis=0)) / 100
+    assert np.isinf(naive[0, 0])  # what the plain formula gives
+    ref = np.cov((G / scale).T, bias=True) * (100 / 99 / 3) * scale[:, None] * scale[None, :]
+    S = gradient_covariance(G, ddof=1, batch_size=3)
+    assert np.isfinite(S).all() and np.array_equal(S, S.T)
+    np.testing.assert_allclose(S, ref, rtol=1e-12)
+
+
+def test_gradient_covariance_scaling_changes_no_bit_of_ordinary_input():
+    rng = np.random.default_rng(3)
+    G = rng.standard_normal((300, 5)) * [1e-3, 1.0, 7.0, 1e5, 3e-200]
+    Gc = G - G.mean(axis=0)
+    np.testing.assert_array_equal(gradient_covariance(G)[:4, :4], (Gc.T @ Gc / 300)[:4, :4])
+
+
+def test_gradient_covariance_beyond_float64_is_inf():
+    G = np.array([[1e300, 1.0], [-1e300, 2.0]])
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        S = gradient_covariance(G)
+    assert S[0, 0] == np.inf and S[1, 1] == 0.25 and S[0, 1] == -5e299
+
+
 @pytest.mark.parametrize("G, kwargs, error, match", [
     (np.ones(5), {}, ValueError, "2-D"),
     (np.ones((1, 3)), dict(ddof=1), ValueError, "more than ddof"),

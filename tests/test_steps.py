@@ -10,6 +10,7 @@ import numba
 import numpy as np
 import pytest
 
+import fastopt
 from fastopt import compiled, optimizers
 from fastopt._core.jit import renamed_copy
 from fastopt._core.vector import inf_norm
@@ -174,3 +175,47 @@ def test_optimizer_bad_input():
     with pytest.raises(ValueError, match="shape"):
         opt.step(np.zeros(4))
     assert repr(opt) == "Adam(<3 params>, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08)"
+
+
+EPS_RULES = [name for name, rule in RULES.items() if "eps" in rule.hyper]
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-8])
+@pytest.mark.parametrize("name", EPS_RULES)
+def test_eps_must_be_positive(name, eps):
+    # Every rule with an eps divides by it: eps = 0 gave 0/0 = NaN at a zero gradient.
+    with pytest.raises(ValueError, match="'eps'"):
+        getattr(optimizers, RULES[name].optimizer)(np.zeros(3), eps=eps)
+    with pytest.raises(ValueError, match="'eps'"):
+        fastopt.minimize_stochastic(lambda w, a: (0.0, np.zeros(3)), np.zeros(3),
+                                    (np.zeros((4, 1)),), method=name, options={"eps": eps})
+
+
+@numba.njit
+def _textbook_adam(x, g, m, v, b1, b2, step, rbc2, eps):
+    # Kingma and Ba's Adam loop, written out: the fused kernel's arithmetic must be it.
+    for i in range(x.size):
+        mi = b1 * m[i] + (1.0 - b1) * g[i]
+        vi = b2 * v[i] + (1.0 - b2) * g[i] * g[i]
+        m[i] = mi
+        v[i] = vi
+        x[i] = x[i] - step * mi / (np.sqrt(vi) * rbc2 + eps)
+
+
+@pytest.mark.parametrize("variant", ["serial", "parallel", "inline"])
+def test_ordinary_gradients_keep_the_textbook_arithmetic(variant):
+    rng = np.random.default_rng(4)
+    rule = RULES["adam"]
+    lr, hyper = rule.resolve({k: HYPER[k] for k in rule.hyper_names})
+    x = rng.standard_normal(500)
+    x_ref, m, v = x.copy(), np.zeros(500), np.zeros(500)
+    state, powers = rule.new_state(500), np.ones(2)
+    step = _build("adam", variant)
+    for t in range(1, 30):
+        g = rng.standard_normal(500) * 10.0 ** rng.uniform(-3, 2, 500)
+        p1, p2 = powers
+        step(x, x, g, lr, hyper, state, powers)
+        _textbook_adam(x_ref, g, m, v, hyper.beta1, hyper.beta2, lr / (1.0 - p1 * hyper.beta1),
+                       1.0 / np.sqrt(1.0 - p2 * hyper.beta2), hyper.eps)
+    np.testing.assert_array_equal(x, x_ref)
+    np.testing.assert_array_equal(state.v, v)

@@ -152,6 +152,54 @@ def test_bad_input(kwargs, error, match):
         fastopt.minimize_stochastic(**args)
 
 
+@numba.njit
+def _grad_2d(w, a, b):
+    return 0.0, np.zeros((w.size, 1))
+
+
+@numba.njit
+def _loss_array(w, a, b):
+    return np.zeros(1), np.zeros(w.size)
+
+
+@numba.njit
+def _grad_scalar(w, a, b):
+    return 0.0, 0.0
+
+
+@numba.njit
+def _loss_only(w, a, b):
+    return 0.0
+
+
+@pytest.mark.parametrize("fun, error, match", [
+    (_grad_2d, ValueError, r"grad of shape \(2,\), got a 2-D array"),
+    (_loss_array, TypeError, "scalar loss"),
+    (_grad_scalar, ValueError, r"grad of shape \(2,\)"),
+    (_loss_only, TypeError, r"tuple \(loss, grad\)"),
+])
+def test_compiled_loss_returning_the_wrong_kind_is_a_clear_error(fun, error, match):
+    # Was numba's TypingError from inside fastopt's compiled epoch loop; the
+    # Python twin of each loss fails with the same kind of error.
+    args = dict(x0=np.zeros(2), data=(np.zeros((5, 2)), np.zeros(5)), options={"lr": 0.1})
+    with pytest.raises(error, match=match):
+        fastopt.minimize_stochastic(fun, **args)
+    with pytest.raises(error if fun is not _loss_only else TypeError):
+        fastopt.minimize_stochastic(fun.py_func, **args)
+
+
+def test_compiled_loss_errors_propagate():
+    @numba.njit
+    def failing(w, a, b):
+        if a[0, 0] == 0.0:
+            raise ZeroDivisionError("user's own error")
+        return 0.0, np.zeros(w.size)
+
+    with pytest.raises(ZeroDivisionError, match="user's own"):
+        fastopt.minimize_stochastic(failing, np.zeros(2), (np.zeros((5, 2)), np.zeros(5)),
+                                    options={"lr": 0.1})
+
+
 def test_progress_bar(capsys):
     # tqdm is in the test extra (the feature's optional dependency).
     X, y = _problem()

@@ -22,10 +22,10 @@ def main(verbose=False):
                       f"({o.calls / s.calls:5.2f}x scipy)")
     n = len(heldout_fd.PROBLEMS)
     print(f"{'method':8s} {'library':8s} {'reached':>8s} {'success':>8s} {'median calls':>13s} "
-          f"{'worst vs scipy':>15s}")
-    for method, library, reached, success, median, worst in heldout_fd.summary(outcomes):
+          f"{'calls/scipy: median':>20s} {'worst':>7s}")
+    for method, library, reached, success, median, ratio, worst in heldout_fd.summary(outcomes):
         print(f"{method:8s} {library:8s} {reached:>5d}/{n} {success:>5d}/{n} {median:13.1f} "
-              f"{worst:14.2f}x")
+              f"{ratio:19.2f}x {worst:6.2f}x")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,11 @@ the method's options as keyword arguments with the table's defaults
 (``fastopt.show_options``), then ``maxiter`` (``-1``: ``200 * len(x0)``
 where that is the default) and ``gtol``.  The objective is a numba-compiled
 ``fg(x) -> (f, g)``: value and gradient, ``x`` and ``g`` 1-D float64 arrays.
+``x0`` is a 1-D array of float64, float32 or integers, copied to float64
+(never modified), and ``f`` and ``g`` of other real dtypes are converted to
+float64, as ``minimize`` does; another ``x0``, or an ``fg`` not returning
+a real scalar and a 1-D array, is a ``numba.errors.TypingError`` naming
+the argument when the caller is compiled.
 Each solver returns a ``Result`` named tuple ``(x, fun, jac, nit, nfev,
 njev, status)``; the run succeeded when ``status`` is ``SUCCESS`` or
 ``FTOL`` (see ``succeeded``).
@@ -49,6 +54,8 @@ Fit 1,000 shifted Rosenbrock problems in parallel:
 
 import numpy as np
 import numba
+from numba.core import errors, types
+from numba.core.registry import cpu_target
 from numba.extending import overload
 
 from ._core import codes
@@ -79,8 +86,57 @@ def _first_order(name, fg, x0, lr, hyper, state, maxiter, gtol, line_search):
     raise TypeError("fastopt.compiled solvers are called from numba-compiled code")
 
 
+def _start(x0):
+    raise TypeError("fastopt.compiled solvers are called from numba-compiled code")
+
+
+def _objective(fg):
+    raise TypeError("fastopt.compiled solvers are called from numba-compiled code")
+
+
+# The typing-stage checks below: without them a wrong x0 or fg fails deep in
+# the loops, with numba's error about fastopt's internals.
+
+@overload(_start, jit_options=UNCACHED)
+def _start_compiled(x0):
+    if not (isinstance(x0, types.Array) and x0.ndim == 1
+            and isinstance(x0.dtype, (types.Float, types.Integer))):
+        raise errors.TypingError(
+            f"fastopt.compiled: x0 must be a 1-D numpy array of real numbers (float64; "
+            f"float32 or integers are copied to float64), got {x0}")
+    if x0.dtype == types.float64:
+        return lambda x0: np.ascontiguousarray(x0)  # the loops work on their own copy
+    return lambda x0: x0.astype(np.float64)
+
+
+@overload(_objective, jit_options=UNCACHED)
+def _objective_compiled(fg):
+    """``fg`` itself, or ``fg`` with its value and gradient cast to float64."""
+    if not isinstance(fg, types.Dispatcher):
+        return lambda fg: fg  # a first-class function type: numba checks it at the call
+    ret = fg.get_call_type(cpu_target.typing_context, (types.float64[::1],), {}).return_type
+    real = (types.Float, types.Integer)
+    if not (isinstance(ret, types.BaseTuple) and len(ret) == 2 and isinstance(ret[0], real)
+            and isinstance(ret[1], types.Array) and ret[1].ndim == 1
+            and isinstance(ret[1].dtype, real)):
+        raise errors.TypingError(
+            f"fastopt.compiled: the objective fg must return (f, g), f a real scalar and g "
+            f"a 1-D array of x's length, got {ret}")
+    if ret[0] == types.float64 and ret[1].dtype == types.float64:
+        return lambda fg: fg
+    user = fg.dispatcher
+
+    @numba.njit(**UNCACHED)
+    def fg64(x):  # as the Python API: other real dtypes are converted
+        f, g = user(x)
+        return float(f), g.astype(np.float64)
+    return lambda fg: fg64
+
+
 @overload(_first_order, jit_options=UNCACHED, prefer_literal=True)
 def _first_order_compiled(name, fg, x0, lr, hyper, state, maxiter, gtol, line_search):
+    if not isinstance(name, types.StringLiteral):
+        return None  # numba's retry without literals, after a failure inside
     run = first_order.entries(METHODS[name.literal_value].rule).run
 
     def call(name, fg, x0, lr, hyper, state, maxiter, gtol, line_search):
@@ -127,10 +183,12 @@ def _signature(spec):
 
 def _solver(spec):
     options, limits = _signature(spec)
-    namespace = {"np": np, "_first_order": _first_order, "_curvature": _curvature,
+    namespace = {"np": np, "_start": _start, "_objective": _objective,
+                 "_first_order": _first_order,
+                 "_curvature": _curvature,
                  "unused_hess": unused_hess, "unused_hessp": unused_hessp,
                  "Options": curvature.Options}
-    head = "    x = np.ascontiguousarray(x0)\n"
+    head = "    x = _start(x0)\n    objective = _objective(fg)\n"
     if spec.maxiter == "200n":
         head += "    if maxiter < 0:\n        maxiter = 200 * x.size\n"
     if spec.rule is not None:
@@ -140,7 +198,7 @@ def _solver(spec):
         state = ", ".join("np.zeros(x.size)" for _ in rule.state)
         body = head + (
             f"    line_search = lr != lr  # lr = nan: gd's Armijo search\n"
-            f"    return _first_order({spec.name!r}, fg, x, 0.0 if line_search else lr, "
+            f"    return _first_order({spec.name!r}, objective, x, 0.0 if line_search else lr, "
             f"Hyper({hyper}), State({state}{',' if len(rule.state) == 1 else ''}), maxiter, "
             f"gtol, line_search)\n")
         params = f"fg, x0, {options}, {limits}"
@@ -153,7 +211,7 @@ def _solver(spec):
             f"    options = Options(float(gtol), {'float(ftol)' if 'ftol' in o else '0.0'}, "
             f"float(c1), float(c2), int(maxls), int(maxiter), "
             f"{'int(maxcor)' if 'maxcor' in o else '1'})\n"
-            f"    return _curvature(fg, {placeholders}, {hess_mode}, {spec.direction}, x, "
+            f"    return _curvature(objective, {placeholders}, {hess_mode}, {spec.direction}, x, "
             f"options)\n")
         params = f"fg, {second + ', ' if second else ''}x0, {options}, {limits}"
         doc = (f"{spec.name} (``minimize(method={spec.name!r})``): {spec.update.replace('`', '``')}"

@@ -20,7 +20,7 @@ OPTION_RANGES = {
     "beta1": (0.0, 1.0, True, False),
     "beta2": (0.0, 1.0, True, False),
     "rho": (0.0, 1.0, True, False),
-    "eps": (0.0, math.inf, True, False),
+    "eps": (0.0, math.inf, False, False),  # every rule divides by it (0/0 at g = 0)
     "c1": (0.0, 1.0, False, False),
     "c2": (0.0, 1.0, False, False),
     "ftol": (0.0, math.inf, True, False),

@@ -251,6 +251,9 @@ def gradient_covariance(per_sample_grads, *, ddof=0, batch_size=1):
     Sigma : ndarray, shape (d, d)
         ``Gc^T Gc / ((N - ddof) B)`` for the centred gradients ``Gc``
         (two passes: the mean first, so no cancellation); exactly symmetric.
+        Computed on columns scaled by powers of two, so that entries that are
+        representable come out finite however large or small the gradients
+        (entries beyond the float64 range are inf, with NumPy's overflow warning).
 
     Examples
     --------
@@ -280,7 +283,13 @@ def gradient_covariance(per_sample_grads, *, ddof=0, batch_size=1):
     G = np.asarray(G, dtype=np.float64)
     if not np.isfinite(G).all():
         raise ValueError("per_sample_grads must be finite (it contains NaN or inf)")
+    # Each column scaled by a power of two to a maximum in [0.5, 1) and the
+    # scales put back at the end by one ldexp: squares of gradients beyond
+    # 1e154 (or below 1e-154) would overflow (underflow) even where Sigma is
+    # representable, and power-of-two scaling rounds nothing otherwise.
+    _, e = np.frexp(np.abs(G).max(axis=0))
+    G = np.ldexp(G, -e)
     Gc = G - G.mean(axis=0)
     Sigma = Gc.T @ Gc  # BLAS dsyrk: exactly symmetric
     Sigma /= (N - ddof) * int(batch_size)
-    return Sigma
+    return np.ldexp(Sigma, e[:, None] + e[None, :])

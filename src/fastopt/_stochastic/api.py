@@ -3,6 +3,7 @@ import math
 import textwrap
 
 import numpy as np
+from numba import types, typeof
 from numba.extending import is_jitted
 from scipy.optimize import OptimizeResult
 
@@ -29,6 +30,34 @@ def _data_tuple(data, name):
         raise ValueError(f"the arrays of {name} must have one non-zero length along axis 0, "
                          f"got {sorted(sizes)}")
     return arrays
+
+
+def _check_compiled_loss(fun, x, data):
+    """Type a numba-compiled loss's return for ``x`` and a batch of ``data``.
+
+    Done before the compiled epoch loop is compiled around it: a return of
+    the wrong kind would otherwise surface as numba's TypingError from
+    inside that loop, instead of the Python path's ValueError.  Errors in
+    typing ``fun`` itself are the user's and propagate as numba raises them.
+    """
+    if not getattr(fun, "_can_compile", False):
+        return  # fixed signatures: numba's own dispatch decides
+    args = (typeof(x), *(types.Array(typeof(a).dtype, a.ndim, "C") for a in data))
+    fun.compile(args)  # the batches are C-contiguous copies (epochs.take_batch)
+    ret = fun.overloads[args].signature.return_type
+    if not isinstance(ret, types.BaseTuple) or len(ret) != 2:
+        raise TypeError(f"fun must return a tuple (loss, grad), got {ret}")
+    loss, grad = ret
+    if not isinstance(loss, (types.Float, types.Integer)):
+        raise TypeError(f"fun must return a real scalar loss, got {loss}")
+    if not isinstance(grad, types.Array):
+        raise ValueError(f"fun must return (loss, grad) with grad of shape {x.shape}, "
+                         f"got {grad}")
+    if grad.ndim != 1:
+        raise ValueError(f"fun must return (loss, grad) with grad of shape {x.shape}, "
+                         f"got a {grad.ndim}-D array")
+    if not isinstance(grad.dtype, (types.Float, types.Integer)):
+        raise TypeError(f"fun must return a real gradient, got dtype {grad.dtype}")
 
 
 def _hyperparameters(rule, options, schedule):
@@ -156,6 +185,7 @@ def minimize_stochastic(fun, x0, data, method="sgd", batch_size=32, epochs=10, s
     state = rule.new_state(x.size)
     powers = np.ones(2)
     if is_jitted(fun):
+        _check_compiled_loss(fun, x, data)
         run, step = compiled_epoch, rule.serial
     else:
         run, step = epoch, entry_point(rule.select(x.size), x, x, x, 0.0, hyper, state, powers)
