@@ -6,7 +6,8 @@ separate pytest process with ``minimize``, ``least_squares`` and
 A test counts when it reached fastopt's own code; scipy's xfails and skips
 do not count.  Every counted failure must be listed, with its reason, in
 ``scipy_suite/differences.txt``; a listed test that passes, or no longer
-reaches fastopt, fails this test too, so the list stays true.
+reaches fastopt, fails this test too, so the list stays true -- except one
+listed as ``FLAKY:``, whose outcome turns on the last bits of NumPy's sums.
 """
 import json
 import os
@@ -57,7 +58,9 @@ def test_scipy_optimize_tests_pass_on_fastopt(tmp_path):
     print(f"\nscipy's tests reaching fastopt: {passed} of {len(counted)} pass; "
           f"{len(failed)} fail, all listed as deliberate differences or known gaps")
     unlisted = {t: counted[t].get("error", "") for t in sorted(failed - set(listed))}
-    now_passing = sorted(t for t in listed if t in counted and t not in failed)
+    # A test whose outcome turns on rounding (reason "FLAKY: ...") may go either way.
+    now_passing = sorted(t for t in listed if t in counted and t not in failed
+                         and not listed[t].startswith("FLAKY:"))
     stale = sorted(t for t in listed if t not in counted)
     assert unlisted == {}, "failures not in differences.txt"
     assert now_passing == [], "listed in differences.txt, but pass: take them off"
