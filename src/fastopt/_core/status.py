@@ -84,7 +84,7 @@ LBFGSB_MESSAGES = {
 }
 #: The status a result reports for a loop's code, where they differ: a
 #: converged relative reduction of f is status 0, as scipy's L-BFGS-B says.
-REPORTED = {Status.FTOL: Status.SUCCESS}
+REPORTED = {int(Status.FTOL): int(Status.SUCCESS)}
 
 
 def _outcomes(messages, succeeded):

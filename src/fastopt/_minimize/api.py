@@ -17,7 +17,7 @@ from scipy.sparse import issparse
 
 from .._core import codes, delegate, validate
 from .._core.jit import entry_point
-from .._core.status import MINIMIZE, MINIMIZE_LBFGSB
+from .._core.status import MINIMIZE, MINIMIZE_LBFGSB, REPORTED
 from . import curvature, directions, first_order, table
 from .hess_inv import LbfgsInverseHessian
 from .objective import Objective, compiled_objective, normalize_jac
@@ -35,9 +35,8 @@ def _result(x, f, g, nit, nfev, njev, status, outcomes=MINIMIZE, **extra):
     Python numbers (the compiled entries return them), not NumPy scalars.
     ``outcomes``: the method's words for each status (``status.py``)."""
     success, message = outcomes[status]
-    if status == codes.FTOL:
-        status = codes.SUCCESS  # as scipy's L-BFGS-B reports it
-    return OptimizeResult(x=x, fun=f, jac=g, nit=nit, nfev=nfev, njev=njev, status=status,
+    return OptimizeResult(x=x, fun=f, jac=g, nit=nit, nfev=nfev, njev=njev,
+                          status=REPORTED.get(status, status),
                           success=success, message=message, implementation=delegate.FASTOPT,
                           **extra)
 
