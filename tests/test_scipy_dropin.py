@@ -35,7 +35,7 @@ def test_scalar_x0_and_size_one_return():
     (dict(method="SLSQP", constraints={"type": "ineq", "fun": lambda x: 1 - x[0]}),
      "SLSQP"),
     (dict(constraints=[{"type": "ineq", "fun": lambda x: 1 - x[0]}]), "constraints"),
-    (dict(method="BFGS", options={"norm": 2.0}), "norm"),
+    (dict(method="Newton-CG", jac=so.rosen_der, hess=so.BFGS()), "hess"),
     (dict(method="BFGS", jac="cs"), "jac"),
     (dict(method=lambda fun, x0, args, **kw: so.OptimizeResult(x=x0, fun=fun(x0), success=True)),
      "callable"),

@@ -14,8 +14,8 @@ float64, as ``minimize`` does; another ``x0``, or an ``fg`` not returning
 a real scalar and a 1-D array, is a ``numba.errors.TypingError`` naming
 the argument when the caller is compiled.
 Each solver returns a ``Result`` named tuple ``(x, fun, jac, nit, nfev,
-njev, status)``; the run succeeded when ``status`` is ``SUCCESS`` or
-``FTOL`` (see ``succeeded``).
+njev, status)``; the run succeeded when ``status`` is ``SUCCESS``,
+``FTOL`` or ``XTOL`` (see ``succeeded``).
 
 The loops behind these functions are compiled once and cached on disk, and
 loaded when a caller is compiled.  numba cannot cache a function that passes
@@ -68,14 +68,15 @@ from ._minimize.table import METHODS
 #: What every solver here returns: ``(x, fun, jac, nit, nfev, njev, status)``.
 Result = first_order.Result
 
-SUCCESS, MAXITER, NONFINITE, LINESEARCH, FTOL = (
-    codes.SUCCESS, codes.MAXITER, codes.NONFINITE, codes.LINESEARCH, codes.FTOL)
+SUCCESS, MAXITER, NONFINITE, LINESEARCH, FTOL, UNBOUNDED, XTOL, MAXFUN = (
+    codes.SUCCESS, codes.MAXITER, codes.NONFINITE, codes.LINESEARCH, codes.FTOL,
+    codes.UNBOUNDED, codes.XTOL, codes.MAXFUN)
 
 
 @numba.njit(**UNCACHED)
 def succeeded(status):
     """True for the statuses ``fastopt.minimize`` reports as success."""
-    return status == SUCCESS or status == FTOL
+    return status == SUCCESS or status == FTOL or status == XTOL
 
 
 # --- the cached loops, resolved when a caller is compiled ------------------------
@@ -175,7 +176,7 @@ def _public_name(method):
 def _signature(spec):
     """The keyword parameters: the method's options (``lr=None`` is NaN:
     gd's line search), then ``maxiter`` (``-1``: 200 per parameter) and ``gtol``."""
-    options = ", ".join(f"{k}={'np.nan' if v is None else repr(v)}"
+    options = ", ".join(f"{k}={'np.nan' if v is None else 'np.inf' if v == np.inf else repr(v)}"
                         for k, v in spec.options.items())
     maxiter = -1 if spec.maxiter == "200n" else spec.maxiter
     return options, f"maxiter={maxiter}, gtol={spec.gtol!r}"
@@ -210,7 +211,10 @@ def _solver(spec):
         body = head + (
             f"    options = Options(float(gtol), {'float(ftol)' if 'ftol' in o else '0.0'}, "
             f"float(c1), float(c2), int(maxls), int(maxiter), "
-            f"{'int(maxcor)' if 'maxcor' in o else '1'})\n"
+            f"{'int(maxcor)' if 'maxcor' in o else '1'}, "
+            f"{'float(xrtol)' if 'xrtol' in o else 'float(xtol)' if 'xtol' in o else '0.0'}, "
+            f"{'float(norm)' if 'norm' in o else 'np.inf'}, "
+            f"{'int(maxfun)' if 'maxfun' in o else '-1'}, False, 0.0)\n"
             f"    return _curvature(objective, {placeholders}, {hess_mode}, {spec.direction}, x, "
             f"options)\n")
         params = f"fg, {second + ', ' if second else ''}x0, {options}, {limits}"
@@ -226,4 +230,5 @@ for _spec in METHODS.values():
     globals()[_public_name(_spec.name)] = _solver(_spec)
 
 __all__ = ["Result", "succeeded", "SUCCESS", "MAXITER", "NONFINITE", "LINESEARCH", "FTOL",
+           "UNBOUNDED", "XTOL", "MAXFUN",
            *(_public_name(m) for m in METHODS)]

@@ -132,36 +132,37 @@ def fd_jacobian(evaluate, problem, x, f, Jt, step, counts):
 
 
 @twin
-def fd_hessian(evaluate, obj, x, g, H, counts):
+def fd_hessian(gradient_at, obj, x, g, H, counts):
     """Forward differences of the gradient into ``H`` (n, n), symmetrised.
 
-    ``evaluate(obj, x, counts)`` returns ``(f, g)``; ``g`` is the gradient at ``x``.
+    ``gradient_at(obj, x, counts)`` returns the gradient; ``g`` is the one at ``x``.
     """
     xp = x.copy()
     for j in range(x.size):
         xp[j] = x[j] + gradient_step(x[j], FORWARD_STEP)
         h = xp[j] - x[j]
-        _, gp = evaluate(obj, xp, counts)
-        H[:, j] = (gp - g) / h
+        H[:, j] = (gradient_at(obj, xp, counts) - g) / h
         xp[j] = x[j]
     H[:, :] = 0.5 * (H + H.T)
 
 
 @twin
-def fd_hessp(evaluate, obj, x, g, p, counts):
+def fd_hessp(gradient_at, obj, x, g, p, counts, step):
     """``(g(x + h p) - g(x)) / h``, the Hessian at ``x`` times ``p``.
 
-    ``h`` moves no coordinate by more than ``sqrt(eps) max(1, |x_i|)``, the
-    step ``fd_hessian`` takes along each axis: a step scaled by the norms of
+    ``h = step`` if positive (scipy Newton-CG's ``eps``).  Otherwise ``h``
+    moves no coordinate by more than ``sqrt(eps) max(1, |x_i|)``, the step
+    ``fd_hessian`` takes along each axis: a step scaled by the norms of
     ``x`` and ``p`` alone is far too long for the small coordinates of a
     badly scaled problem (MGH's Meyer).
     """
-    ratio = 0.0
-    for i in range(x.size):
-        ratio = max(ratio, abs(p[i]) / max(1.0, abs(x[i])))
-    h = FORWARD_STEP / ratio
-    _, gp = evaluate(obj, x + h * p, counts)
-    return (gp - g) / h
+    h = step
+    if not h > 0.0:
+        ratio = 0.0
+        for i in range(x.size):
+            ratio = max(ratio, abs(p[i]) / max(1.0, abs(x[i])))
+        h = FORWARD_STEP / ratio
+    return (gradient_at(obj, x + h * p, counts) - g) / h
 
 
 # --- public: approx_fprime, check_grad -----------------------------------------

@@ -11,13 +11,16 @@ from . import codes
 
 
 class Status(enum.IntEnum):
-    """Why a ``minimize`` run stopped; ``success`` for ``SUCCESS`` and ``FTOL``."""
+    """Why a ``minimize`` run stopped; ``success`` for ``SUCCESS``, ``FTOL`` and ``XTOL``."""
 
     SUCCESS = codes.SUCCESS
     MAXITER = codes.MAXITER
     NONFINITE = codes.NONFINITE
     LINESEARCH = codes.LINESEARCH
     FTOL = codes.FTOL
+    UNBOUNDED = codes.UNBOUNDED
+    XTOL = codes.XTOL
+    MAXFUN = codes.MAXFUN
     CALLBACK = codes.CALLBACK
 
 
@@ -52,6 +55,9 @@ MESSAGES = {
     Status.LINESEARCH: "Desired error not necessarily achieved due to precision loss: the "
                        "line search found no acceptable step along the search direction.",
     Status.FTOL: "Optimization terminated successfully (relative reduction of f <= ftol).",
+    Status.UNBOUNDED: "f = -inf at x: the objective is unbounded below.",
+    Status.XTOL: "Optimization terminated successfully (step size <= xtol).",
+    Status.MAXFUN: "Maximum number of function evaluations has been exceeded.",
     Status.CALLBACK: "`callback` raised `StopIteration`.",
 }
 LSQ_MESSAGES = {
@@ -81,10 +87,16 @@ LBFGSB_MESSAGES = {
     Status.FTOL: "CONVERGENCE: RELATIVE REDUCTION OF F <= FACTR*EPSMCH",
     Status.MAXITER: "STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT",
     Status.LINESEARCH: "ABNORMAL: the line search found no acceptable step",
+    Status.MAXFUN: "STOP: TOTAL NO. OF F,G EVALUATIONS EXCEEDS LIMIT",
 }
-#: The status a result reports for a loop's code, where they differ: a
-#: converged relative reduction of f is status 0, as scipy's L-BFGS-B says.
-REPORTED = {int(Status.FTOL): int(Status.SUCCESS)}
+#: The status a result reports for a loop's code, where they differ: scipy
+#: reports a converged relative reduction of f (L-BFGS-B) or step (BFGS's
+#: xrtol, Newton-CG) as 0, f = -inf as BFGS's 3 (a non-finite value), the
+#: evaluation limit as L-BFGS-B's 1.
+REPORTED = {int(Status.FTOL): int(Status.SUCCESS), int(Status.XTOL): int(Status.SUCCESS),
+            int(Status.UNBOUNDED): int(Status.NONFINITE), int(Status.MAXFUN): int(Status.MAXITER)}
+#: The statuses ``minimize`` calls a success.
+SUCCEEDED = frozenset({Status.SUCCESS, Status.FTOL, Status.XTOL})
 
 
 def _outcomes(messages, succeeded):
@@ -94,7 +106,7 @@ def _outcomes(messages, succeeded):
 
 
 #: status code -> (success, message), per family (and for minimize's l-bfgs).
-MINIMIZE = _outcomes(MESSAGES, lambda s: s in (Status.SUCCESS, Status.FTOL))
-MINIMIZE_LBFGSB = _outcomes(LBFGSB_MESSAGES, lambda s: s in (Status.SUCCESS, Status.FTOL))
+MINIMIZE = _outcomes(MESSAGES, lambda s: s in SUCCEEDED)
+MINIMIZE_LBFGSB = _outcomes(LBFGSB_MESSAGES, lambda s: s in SUCCEEDED)
 LEAST_SQUARES = _outcomes(LSQ_MESSAGES, lambda s: s > 0)
 STOCHASTIC = _outcomes(STOCHASTIC_MESSAGES, lambda s: s == StochasticStatus.DONE)

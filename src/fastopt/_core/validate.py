@@ -24,9 +24,11 @@ OPTION_RANGES = {
     "c1": (0.0, 1.0, False, False),
     "c2": (0.0, 1.0, False, False),
     "ftol": (0.0, math.inf, True, False),
+    "xtol": (0.0, math.inf, True, False),
+    "xrtol": (0.0, math.inf, True, False),
 }
 #: Options that are counts, with their least allowed value.
-INTEGER_OPTIONS = {"maxcor": 1, "maxls": 1}
+INTEGER_OPTIONS = {"maxcor": 1, "maxls": 1, "maxfun": 0}
 
 
 def _is_bool(value):
@@ -100,6 +102,11 @@ def option(name, value):
     label = f"option {name!r}"
     if name in INTEGER_OPTIONS:
         return float(integer(label, value, INTEGER_OPTIONS[name]))
+    if name == "norm":  # the order of a vector norm, as numpy takes it
+        if _is_bool(value) or not isinstance(value, numbers.Real) or value != value \
+                or value == 0:
+            raise ValueError(f"{label} must be a non-zero number or +-inf, got {value!r}")
+        return float(value)
     return in_interval(label, value, *OPTION_RANGES[name])
 
 

@@ -104,3 +104,23 @@ def slope_and_inf_norm(g, d):
         gmax = max(gmax, a)
         nans += a != a
     return slope, (np.nan if nans else gmax)
+
+
+@kernel
+def vector_norm(g, order):
+    """``(sum |g_i|^order)^(1/order)``, scipy's ``vecnorm`` (``order = inf``:
+    max |g_i|, ``-inf``: min |g_i|); scaled by max |g_i| against overflow."""
+    if order == np.inf:
+        return inf_norm(g)
+    if order == -np.inf:
+        m = np.inf
+        for i in range(g.size):
+            m = min(m, abs(g[i]))
+        return m
+    top = inf_norm(g)
+    if top == 0.0 or not math.isfinite(top):
+        return top
+    s = 0.0
+    for i in range(g.size):
+        s += (abs(g[i]) / top) ** order
+    return top * s ** (1.0 / order)

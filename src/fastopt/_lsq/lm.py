@@ -54,6 +54,11 @@ class Fit(NamedTuple):
 #: Margin of ``converged_after_nan`` over the tolerances: a true stop leaves
 #: a Gauss-Newton step about as small as its last step, not orders larger.
 NAN_MARGIN = 10.0
+#: A NaN trial tells against an ftol or xtol stop for this many accepted
+#: steps: a fit whose wild first step from a rank-deficient start met NaN
+#: (scipy's gh-4555, p0 = ones making two columns of J equal) and that then
+#: converged elsewhere has converged.
+NAN_RECENT = 2
 
 
 @twin
@@ -136,7 +141,7 @@ def solve(problem, x0, f0, diag0, settings, max_nfev, final_jac=True):
     par = 0.0
     delta = xnorm = 0.0
     status = codes.RUNNING
-    nan_met = False  # a trial step met NaN or inf (refused)
+    nan_at = -NAN_RECENT - 1  # nit when a trial step last met NaN or inf (refused)
     nan_stop = False  # ... and the tolerances then stopped the fit short
     if not math.isfinite(fnorm):
         return Fit(x, f, Jt, codes.LSQ_NONFINITE, nit, counts)
@@ -185,9 +190,10 @@ def solve(problem, x0, f0, diag0, settings, max_nfev, final_jac=True):
                 delta = min(delta, pnorm)
             f_trial = evaluate(problem, x_trial, counts)
             fnorm1 = norm2(f_trial)
-            if not math.isfinite(fnorm1):
+            undefined = not math.isfinite(fnorm1)
+            if undefined:
                 fnorm1 = math.inf  # a failed evaluation: reject, shrink the region
-                nan_met = True
+                nan_at = nit
             actred = 1.0 - (fnorm1 / fnorm) ** 2 if 0.1 * fnorm1 < fnorm else -1.0
             # Predicted reduction from the linear model, and the directional derivative.
             for j in range(n):
@@ -203,7 +209,11 @@ def solve(problem, x0, f0, diag0, settings, max_nfev, final_jac=True):
             ratio = actred / prered if prered != 0.0 else 0.0
             if ratio <= 0.25:
                 t = 0.5 if actred >= 0.0 else 0.5 * dirder / (dirder + 0.5 * actred)
-                if 0.1 * fnorm1 >= fnorm or t < 0.1:
+                # (Not to a tenth for an undefined trial, which says nothing of
+                # how far off the model is: MINPACK's NaN arithmetic keeps the
+                # model's factor, and a fit from a rank-deficient start, whose
+                # first step is wild, keeps the direction it found.)
+                if (0.1 * fnorm1 >= fnorm and not undefined) or t < 0.1:
                     t = 0.1
                 delta = t * min(delta, pnorm / 0.1)
                 par /= t
@@ -235,7 +245,7 @@ def solve(problem, x0, f0, diag0, settings, max_nfev, final_jac=True):
                 status = codes.LSQ_GTOL
             if status != codes.RUNNING or ratio >= 1e-4:
                 break
-        if nan_met and codes.LSQ_FTOL <= status <= codes.LSQ_FTOL_XTOL and not \
+        if nit - nan_at <= NAN_RECENT and codes.LSQ_FTOL <= status <= codes.LSQ_FTOL_XTOL and not \
                 converged_after_nan(R, perm, qtf, diag, fnorm_at_factor, ftol,
                                     NAN_MARGIN * max(xtol, EPS) * xnorm):
             status = codes.LSQ_NONFINITE  # stopped at the edge of the NaN region

@@ -24,7 +24,7 @@ from .._core import armijo, codes
 from .._core.twin import twin
 from .._core.vector import all_finite, norm2
 from .kernels import trust_lm
-from .lm import NAN_MARGIN, Fit, converged_after_nan
+from .lm import NAN_MARGIN, NAN_RECENT, Fit, converged_after_nan
 from .problem import evaluate, update_jacobian
 
 GO_ON = codes.RUNNING
@@ -180,7 +180,7 @@ def damped(problem, x0, f0, settings, max_nfev, marquardt):
     fnorm = norm2(f)
     nit = 0
     root = -1.0  # sqrt(lam), which cannot overflow where lam would (J ~ 1e200)
-    nan_met = False  # a trial step met NaN or inf (refused, damping raised)
+    nan_at = -NAN_RECENT - 1  # nit when a trial step last met NaN or inf (damping raised)
     if not math.isfinite(fnorm):
         return Fit(x, f, Jt, codes.LSQ_NONFINITE, nit, counts)
     while True:
@@ -202,18 +202,20 @@ def damped(problem, x0, f0, settings, max_nfev, marquardt):
             if ratio < 1.0:  # False for NaN: rejected like any other step
                 root /= ROOT_FACTOR
                 break
-            nan_met = nan_met or not math.isfinite(fnorm_new)
+            if not math.isfinite(fnorm_new):
+                nan_at = nit
             root *= ROOT_FACTOR
             if counts[0] >= max_nfev:
                 return Fit(x, f, Jt, codes.LSQ_MAXFEV, nit, counts)
             if norm2(p) <= xtol * (xtol + norm2(x)) or not math.isfinite(root):
                 # No decrease left above xtol, unless NaN steps raised the damping.
-                status = _nan_checked(codes.LSQ_XTOL, nan_met, R, perm, qtf, fnorm, ftol,
-                                      xtol, x)
+                status = _nan_checked(codes.LSQ_XTOL, nit - nan_at <= NAN_RECENT, R, perm,
+                                      qtf, fnorm, ftol, xtol, x)
                 return Fit(x, f, Jt, status, nit, counts)
         nit += 1
         status = _nan_checked(_stopping(ratio, norm2(p), norm2(x), ftol, xtol, counts,
-                                        max_nfev), nan_met, R, perm, qtf, fnorm, ftol, xtol, x)
+                                        max_nfev), nit - nan_at <= NAN_RECENT, R, perm, qtf,
+                             fnorm, ftol, xtol, x)
         x, f, fnorm = x_new, f_new, fnorm_new
         if status != GO_ON:
             update_jacobian(problem, x, f, Jt, settings.fd_step, counts)

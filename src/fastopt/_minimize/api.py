@@ -18,7 +18,7 @@ from scipy.sparse import issparse
 from .._core import codes, delegate, validate
 from .._core.jit import entry_point
 from .._core.status import MINIMIZE, MINIMIZE_LBFGSB, REPORTED
-from . import curvature, directions, first_order, table
+from . import curvature, directions, driver_options, first_order, table
 from .hess_inv import LbfgsInverseHessian
 from .objective import Objective, compiled_objective, normalize_jac
 from .report import Reporter, wrap_callback
@@ -186,7 +186,7 @@ def _plan(fun, method, args, jac, hess, hessp, bounds, constraints, callback, to
     """``(run, notes)``: ``run(x)`` solves from ``x`` (a float64 copy of x0)
     and returns the result; ``notes`` are the warnings the call earns.  When
     fastopt lacks what the call needs, ``run`` is a string saying what."""
-    reason = _scipy_reason(method, jac, hess, bounds, constraints, options, tol)
+    reason = _scipy_reason(method, jac, hess, bounds, constraints)
     if reason is not None:
         return reason, ()
     spec = table.lookup(method)
@@ -207,8 +207,11 @@ def _plan(fun, method, args, jac, hess, hessp, bounds, constraints, callback, to
     if spec.direction is not None or search == "wolfe":
         if "lr" in given:
             raise ValueError("option 'line_search' applies only when no 'lr' is given")
+        extra = driver_options.read(spec, options, n)
+        if extra.disp is not None and not disp:
+            disp = extra.disp
         run = _curvature_plan(spec, fun, args, jac, hess, hessp, report, given, maxiter, gtol,
-                              disp, n, notes)
+                              disp, n, notes, extra)
     else:
         run = _first_order_plan(spec, fun, args, jac, report, given, maxiter, gtol, disp, n,
                                 notes)
@@ -225,13 +228,12 @@ def _scipy_method(method):
     return method
 
 
-def _scipy_reason(method, jac, hess, bounds, constraints, options, tol):
+def _scipy_reason(method, jac, hess, bounds, constraints):
     """What fastopt's methods lack for this call (a phrase), or None.
 
     The call is fastopt's if its method is in ``table.METHODS`` (None:
     bfgs) and it needs nothing the row does not implement: no bounds, no
-    constraints, no scipy option the row lists as ``scipy_only``, no
-    ``jac`` or ``hess`` form the loops cannot evaluate.  A fastopt-only
+    constraints, no ``jac`` or ``hess`` form the loops cannot evaluate.  A fastopt-only
     method with bounds or constraints is an error (scipy has no such method).
     """
     has_constraints = not (isinstance(constraints, (tuple, list)) and not constraints)
@@ -261,11 +263,6 @@ def _scipy_reason(method, jac, hess, bounds, constraints, options, tol):
     elif hess is not None and spec.uses_hessian and not (
             callable(hess) or (isinstance(hess, str) and hess in ("2-point", "3-point"))):
         reason = f"hess={hess!r}" if isinstance(hess, str) else f"hess as {type(hess).__name__}"
-    elif spec.direction == codes.NEWTON_CG and tol is not None:
-        reason = "tol for Newton-CG (scipy's xtol)"
-    elif isinstance(options, dict):
-        lacking = sorted(str(name) for name in options if name in spec.scipy_only)
-        reason = "option " + ", ".join(repr(name) for name in lacking) if lacking else None
     if reason is not None and spec.scipy_name is None:
         raise ValueError(f"method {spec.name!r} cannot handle {reason}")
     return reason
@@ -293,6 +290,14 @@ def _solver_options(spec, options, tol, n, notes, differenced):
     maxiter = spec.maxiter_for(n) if maxiter is None else \
         validate.count("option 'maxiter'", maxiter)
     default = spec.gtol_for(differenced)
+    if spec.direction == codes.NEWTON_CG:
+        # scipy's Newton-CG stops on its step alone, xtol (which tol sets):
+        # asked for, it is the test, unless gtol is given too.
+        if tol is not None:
+            given.setdefault("xtol", tol)
+            tol = None
+        if given.get("xtol"):
+            default = 0.0
     gtol = options.get("gtol", default if tol is None else tol)
     if gtol is not default:
         gtol = validate.tolerance("gtol (or tol)", gtol)
@@ -349,10 +354,11 @@ def _first_order_plan(spec, fun, args, jac, report, given, maxiter, gtol, disp, 
 
 
 def _curvature_plan(spec, fun, args, jac, hess, hessp, report, given, maxiter, gtol, disp, n,
-                    notes):
-    """bfgs, l-bfgs, newton, newton-cg and gd with a Wolfe search: ``curvature.solve``."""
+                    notes, extra):
+    """bfgs, l-bfgs, newton, newton-cg and gd with a Wolfe search: ``curvature.solve``;
+    ``extra``: the ``DriverOptions``."""
     direction = codes.STEEPEST if spec.direction is None else spec.direction
-    options = _curvature_options(direction, given, gtol, maxiter)
+    options = _curvature_options(direction, given, gtol, maxiter, extra)
     newton_like = direction in (codes.NEWTON, codes.NEWTON_CG)
     if newton_like:
         hess, hessp = _second_derivatives(spec, direction, jac, hess, hessp)
@@ -368,8 +374,8 @@ def _curvature_plan(spec, fun, args, jac, hess, hessp, report, given, maxiter, g
             return _result(x, f, g, nit, nfev, njev, status, nhev=nhev)
         return _result(x, f, g, nit, nfev, njev, status)
 
-    compiled = _compiled(fun, jac, report, disp, args, notes, hess=hess, hessp=hessp,
-                         direction=direction)
+    compiled = None if extra.python_only else _compiled(
+        fun, jac, report, disp, args, notes, hess=hess, hessp=hessp, direction=direction)
     if compiled is not None:
         addresses, mode, hess_mode = compiled
         entry = curvature.entries()[1]
@@ -389,30 +395,43 @@ def _curvature_plan(spec, fun, args, jac, hess, hessp, report, given, maxiter, g
         hessp = _product_from_hess(hess)
 
     def run(x):
-        obj = Objective(fun, jac, args, n, hess if direction == codes.NEWTON else None,
-                        hessp if direction == codes.NEWTON_CG else None)
-        reporter = Reporter.make(report, disp)
+        reporter = Reporter.make(report, disp, extra.return_all)
         mem = directions.new_memory(direction, n, options.maxcor)
-        res = curvature.solve(obj, direction, x, options, mem, reporter)
+        if extra.hess_inv0 is not None:
+            mem.H[:] = extra.hess_inv0
+        with driver_options.mapper(extra.workers) as workers:
+            obj = Objective(fun, jac, args, n, hess if direction == codes.NEWTON else None,
+                            hessp if direction == codes.NEWTON_CG else None, extra.abs_step,
+                            extra.rel_step, workers)
+            res = curvature.solve(obj, direction, x, options, mem, reporter)
         if reporter is not None:
             reporter.finish(res)
-        return result(res.x, float(res.fun), res.jac, res.nit, int(res.nfev), int(res.njev),
-                      int(res.nhev), int(res.status), mem.buffer, int(mem.ring[0]),
-                      int(mem.ring[1]), float(mem.gamma[0]))
+        out = result(res.x, float(res.fun), res.jac, res.nit, int(res.nfev), int(res.njev),
+                     int(res.nhev), int(res.status), mem.buffer, int(mem.ring[0]),
+                     int(mem.ring[1]), float(mem.gamma[0]))
+        if extra.return_all:
+            out.allvecs = reporter.allvecs
+        return out
     return run
 
 
-def _curvature_options(direction, given, gtol, maxiter):
+def _curvature_options(direction, given, gtol, maxiter, extra=driver_options.NONE):
     """The loop's ``Options``: the method's options (defaults, or ``given``
-    checked), ``gtol`` and ``maxiter``."""
+    checked), ``gtol``, ``maxiter`` and what ``extra`` (``DriverOptions``) sets."""
     values = dict(table.CURVATURE_DEFAULTS)
     values.update((name, validate.option(name, value)) for name, value in given.items())
     if not values["c1"] < values["c2"]:
         raise ValueError(f"options must satisfy 0 < c1 < c2 < 1, got c1={values['c1']}, "
                          f"c2={values['c2']}")
-    return curvature.Options(gtol, values["ftol"] if direction == codes.LBFGS else 0.0,
-                             values["c1"], values["c2"], int(values["maxls"]), maxiter,
-                             int(values["maxcor"]))
+    lbfgs = direction == codes.LBFGS
+    xtol = values["xrtol"] if direction == codes.BFGS else \
+        values["xtol"] if direction == codes.NEWTON_CG else 0.0
+    return curvature.Options(gtol, values["ftol"] if lbfgs else 0.0, values["c1"],
+                             values["c2"], int(values["maxls"]), maxiter,
+                             int(values["maxcor"]), xtol,
+                             values["norm"] if direction == codes.BFGS else np.inf,
+                             int(values["maxfun"]) if lbfgs else -1,
+                             extra.hess_inv0 is not None, extra.hstep)
 
 
 def _second_derivatives(spec, direction, jac, hess, hessp):

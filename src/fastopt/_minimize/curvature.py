@@ -27,7 +27,7 @@ from .._core import codes
 from .._core.fnptr import ADDRESSES, VECTOR, function_value
 from .._core.jit import KERNEL_OPTIONS
 from .._core.twin import twin
-from .._core.vector import axpy_to, dot, slope_and_inf_norm
+from .._core.vector import axpy_to, dot, slope_and_inf_norm, vector_norm
 from . import directions
 from .directions import Memory
 from .kernels import wolfe
@@ -37,7 +37,14 @@ from .objective import (F_TYPE, FG_TYPE, G_TYPE, HESS_TYPE, HESSP_TYPE, Compiled
 
 class Options(NamedTuple):
     """The loop's settings.  ``ftol = 0`` turns off the test on the relative
-    reduction of ``f``; ``maxcor`` is l-bfgs's number of stored pairs."""
+    reduction of ``f``; ``maxcor`` is l-bfgs's number of stored pairs;
+    ``xtol > 0`` stops on a small step (``directions.small_step``); ``norm``
+    is the order of the gradient norm ``gtol`` bounds (scipy BFGS's);
+    ``maxfun >= 0`` limits the evaluations (checked after each iteration, as
+    L-BFGS-B does); ``h0``: the memory holds a given inverse Hessian (BFGS's
+    ``hess_inv0``), used as it is from the first step; ``hstep > 0``: the
+    step along ``p`` differencing the gradient for Newton-CG's ``H p``
+    (scipy's ``eps``; 0: ``fdiff.fd_hessp``'s own)."""
 
     gtol: float
     ftol: float
@@ -46,6 +53,11 @@ class Options(NamedTuple):
     maxls: int
     maxiter: int
     maxcor: int
+    xtol: float
+    norm: float
+    maxfun: int
+    h0: bool
+    hstep: float
 
 
 class Result(NamedTuple):
@@ -83,23 +95,26 @@ def solve(obj, direction, x0, options, mem, reporter):
     trial = np.empty(n)
     d = np.zeros(n)
     f, g, gmax, status = start(obj, x, counts, reporter)
+    if options.h0:
+        directions.redirect(direction, mem, work, g, d, False)  # d = -H0 g
     nit = 0
     f_prev = f
-    fresh = True  # no curvature information yet: at the start and after a restart
+    # No curvature information yet (at the start, unless given, and after a restart).
+    fresh = not options.h0
     restart = False  # the last line search failed: take one steepest-descent step
     while status == codes.RUNNING:
         if too_coarse(obj, gmax, gtol):
             obj, g, gmax, sharper = sharpen(obj, x, f, g, gmax, counts)
             if sharper:
                 directions.redirect(direction, mem, work, g, d, fresh)
-        if gmax <= gtol:
+        if (gmax if options.norm == math.inf else vector_norm(g, options.norm)) <= gtol:
             status = codes.SUCCESS
             break
         if nit >= options.maxiter:
             status = codes.MAXITER
             break
         dg, ok = directions.search_direction(direction, obj, mem, work, x, g, d, fresh,
-                                             restart, counts)
+                                             restart, counts, options.hstep)
         if not ok:
             status = codes.NONFINITE
             break
@@ -124,10 +139,17 @@ def solve(obj, direction, x0, options, mem, reporter):
             else:
                 f_new, g_new = evaluate(obj, trial, counts)
             slope, gmax_new = slope_and_inf_norm(g_new, d)
+            if f_new == -math.inf:
+                break
             task = wolfe.next_step(ws, f_new, slope)
             if task != wolfe.EVALUATE:
                 break
             stp = ws[wolfe.STP]
+        if f_new == -math.inf:
+            x, f, g, gmax = trial, f_new, g_new, gmax_new
+            nit += 1
+            status = codes.UNBOUNDED
+            break
         accepted = task == wolfe.CONVERGED or (
             task != wolfe.WARN_NONFINITE and f_new < f and f_new <= f + c1 * stp * dg)
         if not (accepted and math.isfinite(gmax_new)):
@@ -151,6 +173,7 @@ def solve(obj, direction, x0, options, mem, reporter):
             directions.forget(direction, mem)
             fresh = True
         directions.update(direction, mem, work, trial, x, g_new, g, d, fresh)
+        small = options.xtol > 0.0 and directions.small_step(direction, trial, x, options.xtol)
         f_prev = f
         x, trial = trial, x
         f = f_new
@@ -161,6 +184,10 @@ def solve(obj, direction, x0, options, mem, reporter):
         restart = False
         if gmax > gtol and ftol > 0.0 and f_prev - f <= ftol * max(abs(f_prev), abs(f), 1.0):
             status = codes.FTOL
+        elif gmax > gtol and small:
+            status = codes.XTOL
+        elif options.maxfun >= 0 and counts[0] > options.maxfun:
+            status = codes.MAXFUN
         if reporter is not None and reporter(nit, x, f, gmax, counts):
             status = codes.CALLBACK
     return Result(x, f, g, nit, counts[0], counts[1], counts[2], status)
@@ -194,7 +221,8 @@ def _run_at(addresses, mode, hess_mode, direction, x0, options, x_out):
 _f64, _i64 = types.float64, types.int64
 _vector = VECTOR
 _matrix = types.Array(types.float64, 2, "C")
-OPTIONS = types.NamedTuple((_f64, _f64, _f64, _f64, _i64, _i64, _i64), Options)
+OPTIONS = types.NamedTuple((_f64, _f64, _f64, _f64, _i64, _i64, _i64, _f64, _f64, _i64,
+                            types.boolean, _f64), Options)
 MEMORY = types.NamedTuple((_vector, _vector, _matrix, _matrix, _vector,
                            types.Array(_i64, 1, "C"), _vector, _matrix), Memory)
 RESULT = types.NamedTuple((_vector, _f64, _vector, _i64, _i64, _i64, _i64, _i64), Result)

@@ -28,8 +28,7 @@ from .._core.twin import boundary, twin
 from .._core.vector import dot
 from .._steps.table import PARALLEL_MIN_SIZE
 from .kernels import bfgs, lbfgs, newton
-from .objective import evaluate, hess_mode, hessian, hessp
-
+from .objective import gradient_at, hess_mode, hessian, hessp
 
 class Memory(NamedTuple):
     """The curvature information a run builds, what ``hess_inv`` is made
@@ -139,7 +138,7 @@ def rank_two(H, s, u, a, b):
 # --- the three questions ---------------------------------------------------------
 
 @twin
-def newton_cg_direction(obj, x, g, d, counts):
+def newton_cg_direction(obj, x, g, d, counts, hstep):
     """Truncated conjugate gradients on ``H d = -g`` (N&W Algorithm 7.1).
 
     Stops at the residual ``min(0.5, sqrt|g|) |g|`` or at the first direction
@@ -157,7 +156,7 @@ def newton_cg_direction(obj, x, g, d, counts):
         if use_hessp:
             Bp = hessp(obj, x, p, counts)
         else:
-            Bp = fd_hessp(evaluate, obj, x, g, p, counts)
+            Bp = fd_hessp(gradient_at, obj, x, g, p, counts, hstep)
         curvature = dot(p, Bp)
         if not curvature > 0.0:
             if j == 0:
@@ -174,9 +173,10 @@ def newton_cg_direction(obj, x, g, d, counts):
 
 
 @twin
-def search_direction(direction, obj, mem, work, x, g, d, fresh, restart, counts):
+def search_direction(direction, obj, mem, work, x, g, d, fresh, restart, counts, hstep):
     """Write the search direction into ``d``; return ``(g . d, ok)``, ``ok``
     False when Newton's Hessian has no usable factorization (non-finite).
+    ``hstep``: Newton-CG's differencing step (``fdiff.fd_hessp``).
 
     Steepest descent after a restart, for ``STEEPEST``, and for BFGS before
     its first update; otherwise the rule's own.  (BFGS's ``d = -H g`` was
@@ -194,11 +194,11 @@ def search_direction(direction, obj, mem, work, x, g, d, fresh, restart, counts)
         if hess_mode(obj) == codes.HESS_DENSE:
             hessian(obj, x, mem.H, counts)
         else:
-            fd_hessian(evaluate, obj, x, g, mem.H, counts)
+            fd_hessian(gradient_at, obj, x, g, mem.H, counts)
         if newton.damped_newton_direction(mem.H, g, work.L, d) < 0.0:
             return np.nan, False
     elif direction == codes.NEWTON_CG:
-        newton_cg_direction(obj, x, g, d, counts)
+        newton_cg_direction(obj, x, g, d, counts, hstep)
     return dot(g, d), True
 
 
@@ -210,6 +210,25 @@ def first_step(direction, fresh, restart, f, f_prev, dg, d):
     if direction == codes.STEEPEST:
         return 2.0 * (f - f_prev) / dg  # N&W (3.60)
     return 1.0  # the quasi-Newton and Newton steps are scaled
+
+
+@twin
+def small_step(direction, x_new, x, xtol):
+    """Whether the step ``x -> x_new`` is below ``xtol``, as scipy measures
+    it: Newton-CG's ``sum |s_i| <= n xtol`` (an average step), otherwise
+    BFGS's ``|s| <= xtol (xtol + |x_new|)`` (its ``xrtol``; Frandsen,
+    Jonasson, Nielsen and Tingleff 1999, Unconstrained Optimization, Ch. 5)."""
+    if direction == codes.NEWTON_CG:
+        total = 0.0
+        for i in range(x.size):
+            total += abs(x_new[i] - x[i])
+        return total <= x.size * xtol
+    ss = 0.0
+    xx = 0.0
+    for i in range(x.size):
+        ss += (x_new[i] - x[i]) ** 2
+        xx += x_new[i] ** 2
+    return math.sqrt(ss) <= xtol * (xtol + math.sqrt(xx))
 
 
 @twin

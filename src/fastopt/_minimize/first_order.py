@@ -32,8 +32,8 @@ from .._core.fnptr import ADDRESSES, VECTOR, function_value
 from .._core.jit import KERNEL_OPTIONS, renamed_copy
 from .._core.twin import twin
 from .._core.vector import inf_norm, sq_norm
-from .objective import (F_TYPE, FG_TYPE, G_TYPE, Compiled, evaluate, gradient,
-                        sharpen, start, too_coarse, value)
+from .objective import (F_TYPE, FG_TYPE, G_TYPE, Compiled, evaluate, finite,
+                        gradient, sharpen, start, too_coarse, value)
 
 
 class Result(NamedTuple):
@@ -141,14 +141,16 @@ def solve(obj, rule, lr, hyper, state, x0, maxiter, gtol, line_search, reporter)
             else:
                 f_new, g_new = evaluate(obj, trial, counts)
         gmax_new = inf_norm(g_new)
-        if not (math.isfinite(f_new) and math.isfinite(gmax_new)):
-            status = codes.NONFINITE
+        status = finite(f_new, gmax_new)
+        if status == codes.NONFINITE:
             break
         x, trial = trial, x
         f = f_new
         g = g_new
         gmax = gmax_new
         nit += 1
+        if status == codes.UNBOUNDED:
+            break
         if reporter is not None and reporter(nit, x, f, gmax, counts):
             status = codes.CALLBACK
     return Result(x, f, g, nit, counts[0], counts[1], status)

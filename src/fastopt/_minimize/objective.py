@@ -22,7 +22,7 @@ from numba.extending import is_jitted
 from scipy.sparse import issparse
 
 from .._core import codes
-from .._core.fdiff import FD_GTOL, SCHEMES, fd_gradient
+from .._core.fdiff import FD_GTOL, FORWARD_STEP, SCHEMES, fd_gradient
 from .._core.fnptr import MATRIX, MISSING, VECTOR, addresses, cached, memo
 from .._core.jit import KERNEL_OPTIONS
 from .._core.twin import boundary, twin
@@ -119,6 +119,18 @@ def normalize_jac(jac):
     raise ValueError(f"jac must be a callable, True, '2-point' or '3-point', got {jac!r}")
 
 
+class _FdValue:
+    """``fun(x, *args)`` checked as a real number: what ``workers`` map over
+    (a plain object, so that a process pool can pickle it)."""
+
+    def __init__(self, fun, args):
+        self.fun = fun
+        self.args = args
+
+    def __call__(self, x):
+        return real_scalar(self.fun(x, *self.args), "fun")
+
+
 class Objective:
     """Calls ``fun`` (and ``jac``, ``hess``, ``hessp``) with ``args``, checks
     what comes back, and counts the calls in the loop's ``counts`` array
@@ -132,6 +144,10 @@ class Objective:
         Number of parameters.
     hess, hessp : callable, optional
         Second derivatives for the newton methods.
+    abs_step, rel_step : float or ndarray, optional
+        The differencing steps asked for (scipy's ``eps`` and
+        ``finite_diff_rel_step``): ``h_i = abs_step``, or ``h_i = rel_step
+        sign(x_i) max(1, |x_i|)``; ``abs_step`` first.  Neither: fdiff's rule.
 
     Attributes
     ----------
@@ -140,8 +156,13 @@ class Objective:
         ``codes.HESS_*``), as in ``Compiled``.
     """
 
-    def __init__(self, fun, jac, args, n, hess=None, hessp=None):
+    def __init__(self, fun, jac, args, n, hess=None, hessp=None, abs_step=None,
+                 rel_step=None, workers=None):
         self.fun = fun
+        self.abs_step = abs_step
+        self.rel_step = rel_step
+        self.workers = workers
+        self._fd_value = _FdValue(fun, args)
         self.jac = jac
         self.args = args
         self.n = n
@@ -168,6 +189,8 @@ class Objective:
         if not (type(g) is np.ndarray and g.dtype == np.float64 and g.flags.owndata
                 and g.flags.writeable and sys.getrefcount(g) <= _PRIVATE_REFS):
             g = np.array(g, dtype=np.float64)
+        if g.shape == () and self.n == 1:  # scipy takes a scalar's derivative as a number
+            g = g.reshape(1)
         if g.shape != (self.n,):
             raise ValueError(f"the gradient has shape {g.shape}, expected ({self.n},)")
         return g
@@ -193,12 +216,32 @@ class Objective:
             g = self.jac(x.copy(), *self.args)  # a local, as _private_refs measures
             return self._vector(g)
         out = np.empty(self.n)
-        counts[0] += fd_gradient(self._fd_value, x, f, self.mode == codes.MODE_FD3, out,
-                                 _NO_STEPS)
+        central, steps = self.mode == codes.MODE_FD3, self._steps(x)
+        value = self._fd_value
+        if self.workers is not None:
+            # The rule's points, recorded by a first pass and evaluated by the
+            # workers; a second pass replays their values: the same quotients
+            # as a serial run, bit for bit.
+            points = []
+            fd_gradient(lambda xp: points.append(xp) or f, x, f, central, out, steps)
+            values = iter(list(self.workers(self._fd_value, points)))
+            value = lambda xp: next(values)  # noqa: E731
+        counts[0] += fd_gradient(value, x, f, central, out, steps)
         return out
 
-    def _fd_value(self, x):
-        return real_scalar(self.fun(x, *self.args), "fun")
+    def _steps(self, x):
+        """The steps asked for at ``x``, rounded so that ``x + h`` is exact
+        (where ``x + h == x``, the rule's); empty for the rule's own."""
+        if self.abs_step is None and self.rel_step is None:
+            return _NO_STEPS
+        if self.abs_step is not None:
+            h = np.broadcast_to(np.asarray(self.abs_step, dtype=np.float64), x.shape)
+        else:
+            h = self.rel_step * np.where(x >= 0.0, 1.0, -1.0) * np.maximum(1.0, np.abs(x))
+        h = (x + h) - x
+        rule = FORWARD_STEP * np.where(x >= 0.0, 1.0, -1.0) * np.maximum(1.0, np.abs(x))
+        return np.where(h == 0.0, (x + rule) - x, h)
+
 
     def central(self):
         """A copy that differences the gradient centrally."""
@@ -282,18 +325,37 @@ def evaluate(obj, x, counts):
 
 
 @twin
+def gradient_at(obj, x, counts):
+    """``g(x)`` alone, for differencing the gradient (Newton's Hessians): a
+    separate ``jac`` is called without ``fun``, as scipy's Newton-CG does."""
+    if obj.mode == codes.MODE_F_G:
+        return gradient(obj, x, 0.0, counts)
+    return evaluate(obj, x, counts)[1]
+
+
+@twin
 def start(obj, x, counts, reporter):
     """The loops' first evaluation, at ``x``: ``(f, g, max |g_i|, status)``
     with status ``RUNNING``, ``NONFINITE``, or ``CALLBACK`` when the reporter
     (the Python driver's, or None) asks to stop at once."""
     f, g = evaluate(obj, x, counts)
     gmax = inf_norm(g)
-    status = codes.RUNNING
-    if not (math.isfinite(f) and math.isfinite(gmax)):
-        status = codes.NONFINITE
-    elif reporter is not None and reporter(0, x, f, gmax, counts):
+    status = finite(f, gmax)
+    if status == codes.RUNNING and reporter is not None and reporter(0, x, f, gmax, counts):
         status = codes.CALLBACK
     return f, g, gmax, status
+
+
+@twin
+def finite(f, gmax):
+    """``RUNNING`` when ``f`` and ``max |g_i|`` are finite; ``UNBOUNDED`` for
+    ``f = -inf``, the lowest value there is (the loops stop at that point,
+    as scipy's do); else ``NONFINITE``."""
+    if f == -math.inf:
+        return codes.UNBOUNDED
+    if math.isfinite(f) and math.isfinite(gmax):
+        return codes.RUNNING
+    return codes.NONFINITE
 
 
 def _central_compiled(obj):

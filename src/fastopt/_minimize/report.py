@@ -10,7 +10,7 @@ import warnings
 
 from scipy.optimize import OptimizeResult, OptimizeWarning
 
-from .._core.status import MESSAGES, Status
+from .._core.status import MESSAGES, SUCCEEDED, Status
 
 
 def wrap_callback(callback):
@@ -65,27 +65,33 @@ class Table:
 
 
 class Reporter:
-    """The per-iteration hook of the Python driver: a table row and the callback."""
+    """The per-iteration hook of the Python driver: a table row, the callback,
+    and with ``return_all`` every iterate (``allvecs``, from ``x0``, as scipy's)."""
 
-    def __init__(self, callback, disp):
+    def __init__(self, callback, disp, return_all=False):
         self.callback = callback
         self.table = Table(disp) if disp else None
+        self.allvecs = [] if return_all else None
 
     @classmethod
-    def make(cls, callback, disp):
-        """A reporter, or None when there is neither a callback nor ``disp``."""
-        return None if callback is None and not disp else cls(callback, disp)
+    def make(cls, callback, disp, return_all=False):
+        """A reporter, or None when there is nothing to do."""
+        if callback is None and not disp and not return_all:
+            return None
+        return cls(callback, disp, return_all)
 
     def __call__(self, nit, x, f, gmax, counts):
         if self.table:
             self.table.row(nit, int(counts[0]), f, gmax)
+        if self.allvecs is not None:
+            self.allvecs.append(x.copy())
         return nit > 0 and self.callback is not None and self.callback(x, f)
 
     def finish(self, result):
         """The last row and the summary, from the loop's result; with ``disp``
         a failure is also an ``OptimizeWarning``, as scipy gives."""
         if self.table:
-            if result.status not in (Status.SUCCESS, Status.FTOL, Status.CALLBACK):
+            if result.status not in SUCCEEDED and result.status != Status.CALLBACK:
                 warnings.warn(MESSAGES[Status(int(result.status))], OptimizeWarning, stacklevel=4)
             gmax = float(abs(result.jac).max()) if result.jac.size else 0.0
             self.table.row(result.nit, result.nfev, result.fun, gmax, force=True)

@@ -18,10 +18,31 @@ DESCRIPTIONS = {
     "maxls": "most function evaluations per line search",
     "maxcor": "number of stored correction pairs",
     "ftol": "stop when the relative reduction of f is below ftol (0: off)",
+    "xrtol": "stop when the step |s| <= xrtol (xrtol + |x|) (0: off)",
+    "xtol": "stop when the step's sum |s_i| <= n xtol, as scipy's Newton-CG; given "
+            "(or by tol), it is the test unless gtol is given too (0: off, gtol decides)",
+    "norm": "order of the gradient norm gtol bounds",
+    "maxfun": "most function evaluations (checked after each iteration)",
     "maxiter": "most iterations",
     "gtol": "stop when max |g_i| <= gtol",
     "disp": "print an iteration table (2: every row); warn on failure",
 }
+#: What each of scipy's options that the Python driver takes does
+#: (``table.Method.driver_options``); Newton-CG's ``eps`` has its own words.
+DRIVER_DESCRIPTIONS = {
+    "eps": "absolute step of the gradient's finite differences (None: relative steps)",
+    "finite_diff_rel_step": "relative step of the gradient's finite differences, "
+                            "h = r sign(x) max(1, |x|) (None: float64's for the scheme)",
+    "return_all": "keep every iterate in res.allvecs",
+    "workers": "map-like callable (or number of processes) evaluating the points of a "
+               "differenced gradient, workers(fun, points) (None: the calling thread)",
+    "hess_inv0": "starting inverse Hessian, (n, n) symmetric positive definite "
+                 "(None: scaled identity)",
+    "iprint": "L-BFGS-B's print level (< 0: none; 99 and above: every row), "
+              "as disp",
+}
+_NEWTON_CG_EPS = "step along p of the differences of the gradient giving H p " \
+                 "(None: one that moves no x_i by more than sqrt(eps) max(1, |x_i|))"
 #: scipy's solvers, whose options scipy's own ``show_options`` describes.
 _SCIPY_SOLVERS = ("minimize_scalar", "root", "root_scalar", "linprog", "quadratic_assignment")
 
@@ -76,8 +97,13 @@ def show_options(solver=None, method=None, disp=True):
                  for name, default in spec.options.items()]
         shown += [("maxiter", "200 * n" if spec.maxiter == "200n" else str(spec.maxiter)),
                   ("gtol", _gtol(spec)), ("disp", "False")]
-        for name, value in shown:
-            lines += [f"    {name} = {value}", f"        {DESCRIPTIONS[name]}"]
+        words = [DESCRIPTIONS[name] for name, _ in shown]
+        for name, default in spec.driver_options.items():
+            shown.append((name, str(default)))
+            words.append(_NEWTON_CG_EPS if name == "eps" and spec.name == "newton-cg"
+                         else DRIVER_DESCRIPTIONS[name])
+        for (name, value), text in zip(shown, words):
+            lines += [f"    {name} = {value}", f"        {text}"]
         blocks.append("\n".join(lines))
     text = "\n\n".join(blocks)
     if not disp:

@@ -22,6 +22,9 @@ _WOLFE = {"c1": 1e-4, "c2": 0.9, "maxls": 20}
 FD_GTOL = fdiff.FD_GTOL
 #: L-BFGS-B's default factr * eps.
 LBFGS_FTOL = 1e7 * np.finfo(np.float64).eps
+#: scipy's differencing steps (None: fastopt's relative rule, ``fdiff.py``) and
+#: its ``workers``, which evaluate the differenced gradient's points.
+_STEPS = {"eps": None, "finite_diff_rel_step": None, "workers": None}
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,11 @@ class Method:
         Whether ``hess``/``hessp`` are used (otherwise passing them warns).
     scipy_name : str or None
         scipy's name of the method, if scipy has it.
-    scipy_only : frozenset
-        Options of scipy's method that this one does not implement yet: a
-        call passing one runs scipy's method (``_core/delegate.py``).
+    driver_options : dict
+        Options of scipy's method that only the Python driver takes (so a
+        call passing one runs it, with a numba objective too), with their
+        defaults: the differencing steps ``eps`` and ``finite_diff_rel_step``,
+        ``return_all``, ``hess_inv0``, ``iprint``, ``workers``.
     """
 
     name: str
@@ -66,13 +71,13 @@ class Method:
     direction: int = None
     uses_hessian: bool = False
     scipy_name: str = None
-    scipy_only: frozenset = frozenset()
+    driver_options: dict = field(default_factory=dict)
     option_names: frozenset = field(init=False, repr=False)
 
     def __post_init__(self):
         extra = ("line_search",) if self.line_search else ()
-        object.__setattr__(self, "option_names",
-                           frozenset((*self.options, *extra, "maxiter", "gtol", "disp")))
+        object.__setattr__(self, "option_names", frozenset(
+            (*self.options, *self.driver_options, *extra, "maxiter", "gtol", "disp")))
 
     @property
     def line_search(self):
@@ -97,17 +102,16 @@ METHODS = {m.name: m for m in [
     # for 8% more evaluations -- the project's "more accurate by default".
     Method("bfgs", "Nocedal and Wright (2006), Numerical Optimization, Alg. 6.1 and eq. (6.20)",
            "`-H g`, dense inverse-Hessian update in place; `H0` scaled by `s.y / y.y` "
-           "before the first update", _WOLFE, maxiter="200n", gtol=1e-7,
-           direction=codes.BFGS, scipy_name="BFGS",
-           scipy_only=frozenset({"norm", "eps", "return_all", "finite_diff_rel_step",
-                                 "xrtol", "hess_inv0"})),
+           "before the first update", {**_WOLFE, "xrtol": 0.0, "norm": np.inf},
+           maxiter="200n", gtol=1e-7, direction=codes.BFGS, scipy_name="BFGS",
+           driver_options={**_STEPS, "return_all": False, "hess_inv0": None}),
     Method("l-bfgs", "Nocedal and Wright (2006), Numerical Optimization, Alg. 7.4-7.5; "
            "Liu and Nocedal (1989), Math. Programming 45",
            "two-loop recursion over the last `maxcor` pairs, `H0 = (s.y / y.y) I`; pairs "
            "with `s.y <= eps abs(s) abs(y)` skipped",
-           {"maxcor": 10, "ftol": LBFGS_FTOL, **_WOLFE}, maxiter=15000,
+           {"maxcor": 10, "ftol": LBFGS_FTOL, **_WOLFE, "maxfun": 15000}, maxiter=15000,
            direction=codes.LBFGS, scipy_name="L-BFGS-B",
-           scipy_only=frozenset({"eps", "maxfun", "iprint", "finite_diff_rel_step"})),
+           driver_options={**_STEPS, "iprint": None}),
     Method("newton", "Nocedal and Wright (2006), Numerical Optimization, Alg. 3.3 "
            "(Cholesky with added multiple of the identity)",
            "solve `(H + tau D) d = -g` by Cholesky, `tau` raised from 0 until positive "
@@ -118,8 +122,9 @@ METHODS = {m.name: m for m in [
            "(line-search Newton-CG)",
            "truncated CG on `H d = -g`, stopped at residual `min(0.5, sqrt(abs(g))) abs(g)` "
            "or negative curvature; `hessp`, `hess`, or differences of the gradient",
-           _WOLFE, maxiter="200n", direction=codes.NEWTON_CG, uses_hessian=True,
-           scipy_name="Newton-CG", scipy_only=frozenset({"xtol", "eps", "return_all"})),
+           {**_WOLFE, "xtol": 0.0}, maxiter="200n", direction=codes.NEWTON_CG,
+           uses_hessian=True, scipy_name="Newton-CG",
+           driver_options={"eps": None, "return_all": False, "workers": None}),
 ]}
 
 #: The first-order methods, in table order.
@@ -133,8 +138,9 @@ ALIASES = {"lbfgs": "l-bfgs", "l-bfgs-b": "l-bfgs"}
 #: Used when ``method=None``: scipy's default for unconstrained problems.
 DEFAULT_METHOD = "bfgs"
 
-#: Every option of the curvature loop with its default (the l-bfgs row has them all).
-CURVATURE_DEFAULTS = {name: float(v) for name, v in METHODS["l-bfgs"].options.items()}
+#: Every option of the curvature loop with its default (a row has some of them).
+CURVATURE_DEFAULTS = {name: float(value) for method in CURVATURE
+                      for name, value in METHODS[method].options.items()}
 
 
 #: scipy's methods fastopt has no compiled implementation of (they run scipy's).

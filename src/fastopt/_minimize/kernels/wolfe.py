@@ -32,7 +32,7 @@ CONVERGED = 1
 #: Warnings: the search cannot make progress; ``ws[STP]`` is the last step evaluated.
 WARN_ROUNDING = 2   # rounding errors prevent progress (or the decrease asked for
                     # is below the resolution of f)
-WARN_XTOL = 3       # the interval of uncertainty is below XTOL
+WARN_XTOL = 3       # the interval of uncertainty is below WIDTH_TOL
 WARN_STPMAX = 4     # the step is at its upper bound
 WARN_STPMIN = 5     # the step is at its lower bound
 WARN_MAXLS = 6      # evaluation limit reached
@@ -40,7 +40,7 @@ WARN_NONFINITE = 7  # non-finite values persist however small the step
 
 #: Relative width of the interval of uncertainty below which the search stops
 #: (MINPACK-2's value in L-BFGS-B): the trial then goes back to the best point.
-XTOL = 0.1
+WIDTH_TOL = 0.1
 #: Machine epsilon: the resolution of f relative to its size.
 EPS = np.finfo(np.float64).eps
 #: Bounds on the step, which is in units of the direction: scipy's BFGS bound
@@ -122,7 +122,7 @@ def next_step(ws, f, g):
         return CONVERGED
     if brackt and (stp <= stmin or stp >= stmax):
         return WARN_ROUNDING
-    if brackt and stmax - stmin <= XTOL * stmax:
+    if brackt and stmax - stmin <= WIDTH_TOL * stmax:
         return WARN_XTOL
     if stp == STPMAX and f <= ftest and g <= gtest:
         return WARN_STPMAX
@@ -178,7 +178,7 @@ def next_step(ws, f, g):
     stp = min(max(stp, STPMIN), STPMAX)
     if stp >= cap:
         stp = stx + NONFINITE_CUT * (cap - stx)
-    if brackt and (stp <= stmin or stp >= stmax or stmax - stmin <= XTOL * stmax):
+    if brackt and (stp <= stmin or stp >= stmax or stmax - stmin <= WIDTH_TOL * stmax):
         # No progress possible from here: go back to the best point.
         stp = stx
     ws[BRACKT] = 1.0 if brackt else 0.0
