@@ -60,6 +60,7 @@ from numba.extending import overload
 
 from ._core import codes
 from ._core.jit import UNCACHED, generated
+from ._core.status import SUCCEEDED
 from ._minimize import curvature, first_order
 from ._minimize.directions import new_memory
 from ._minimize.objective import unused_f, unused_g, unused_hess, unused_hessp
@@ -73,10 +74,14 @@ SUCCESS, MAXITER, NONFINITE, LINESEARCH, FTOL, UNBOUNDED, XTOL, MAXFUN = (
     codes.UNBOUNDED, codes.XTOL, codes.MAXFUN)
 
 
+#: ``status.SUCCEEDED`` as a tuple numba can hold.
+_SUCCEEDED = tuple(sorted(int(s) for s in SUCCEEDED))
+
+
 @numba.njit(**UNCACHED)
 def succeeded(status):
     """True for the statuses ``fastopt.minimize`` reports as success."""
-    return status == SUCCESS or status == FTOL or status == XTOL
+    return status in _SUCCEEDED
 
 
 # --- the cached loops, resolved when a caller is compiled ------------------------

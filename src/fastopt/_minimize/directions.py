@@ -30,6 +30,7 @@ from .._steps.table import PARALLEL_MIN_SIZE
 from .kernels import bfgs, lbfgs, newton
 from .objective import gradient_at, hess_mode, hessian, hessp
 
+
 class Memory(NamedTuple):
     """The curvature information a run builds, what ``hess_inv`` is made
     from: views of one ``buffer`` (so that Python receives one array), of

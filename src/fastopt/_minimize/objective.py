@@ -234,14 +234,13 @@ class Objective:
         (where ``x + h == x``, the rule's); empty for the rule's own."""
         if self.abs_step is None and self.rel_step is None:
             return _NO_STEPS
+        scale = np.where(x >= 0.0, 1.0, -1.0) * np.maximum(1.0, np.abs(x))  # fdiff's rule
         if self.abs_step is not None:
             h = np.broadcast_to(np.asarray(self.abs_step, dtype=np.float64), x.shape)
         else:
-            h = self.rel_step * np.where(x >= 0.0, 1.0, -1.0) * np.maximum(1.0, np.abs(x))
+            h = self.rel_step * scale
         h = (x + h) - x
-        rule = FORWARD_STEP * np.where(x >= 0.0, 1.0, -1.0) * np.maximum(1.0, np.abs(x))
-        return np.where(h == 0.0, (x + rule) - x, h)
-
+        return np.where(h == 0.0, (x + FORWARD_STEP * scale) - x, h)
 
     def central(self):
         """A copy that differences the gradient centrally."""
