@@ -120,11 +120,11 @@ def test_newton_direction_solves_the_system_or_shifts_to_descent():
     assert newton.damped_newton_direction(np.full((n, n), np.nan), g, L, d) < 0
 
 
-def _search(phi, stp, c1=1e-4, c2=0.9, maxls=40):
+def _search(phi, stp, c1=1e-4, c2=0.9, maxls=40, stpmax=wolfe.STPMAX):
     """Run the reverse-communication search on phi(a) -> (value, slope)."""
     f0, g0 = phi(0.0)
     ws = np.zeros(wolfe.WS_SIZE)
-    stp = wolfe.start(ws, f0, g0, stp, c1, c2, maxls)
+    stp = wolfe.start(ws, f0, g0, stp, c1, c2, maxls, stpmax)
     evaluations = 0
     while True:
         f, g = phi(stp)
@@ -167,6 +167,67 @@ def test_wolfe_search_backs_off_from_non_finite_values():
 def test_wolfe_search_gives_up_on_an_ascent_it_cannot_resolve():
     task, *_ = _search(lambda a: (1.0 + 1e-30 * a, -1e-30), 1.0)
     assert task != wolfe.CONVERGED
+
+
+def test_wolfe_search_stops_at_its_upper_bound():
+    # f keeps falling: every trial stays within stpmax, and the search ends on it
+    seen = []
+
+    def phi(a):
+        seen.append(a)
+        return -a, -1.0
+    task, stp, *_ = _search(phi, 1.0, stpmax=50.0)
+    assert task == wolfe.WARN_STPMAX and stp == 50.0 and max(seen) == 50.0
+
+
+def test_newton_cg_from_negative_curvature_stays_in_the_nearest_basin():
+    # cos from 0.1: the first CG direction has negative curvature.  Steepest
+    # descent scaled by |g|^2 / |g'Hg| and a step bound of 50 lead to the
+    # nearest minimum, pi (scipy's gh-20214 test), not a far one.
+    for options in ({}, {"xtol": 0.0}):
+        res = fastopt.minimize(lambda x: np.cos(x[0]), [0.1], jac=lambda x: -np.sin(x[0]),
+                               method="newton-cg", options=options)
+        assert res.status == 0 and abs(res.x[0] - np.pi) < 1e-8, (options, res.x)
+
+
+@njit
+def _linear_rank1(x):
+    # More, Garbow and Hillstrom (1981) #33, m = 2n: f = sum_i (i sum_j j x_j - 1)^2,
+    # minimum m (m - 1) / (2 (2m + 1)) on a hyperplane
+    n = x.size
+    s = 0.0
+    for j in range(n):
+        s += (j + 1) * x[j]
+    f = 0.0
+    w = 0.0
+    for i in range(1, 2 * n + 1):
+        r = i * s - 1.0
+        f += r * r
+        w += i * r
+    g = np.empty(n)
+    for j in range(n):
+        g[j] = 2.0 * (j + 1) * w
+    return f, g
+
+
+def test_rounding_short_of_the_default_gtol_is_success_at_scipys():
+    # n = 50: f's rounding stops bfgs's line search at max|g| ~ 2e-6, past scipy's
+    # gtol (1e-5, where scipy's BFGS reports success) but short of bfgs's 1e-7.
+    n = 50
+    fstar = 2 * n * (2 * n - 1) / (2.0 * (4 * n + 1))
+    res = fastopt.minimize(_linear_rank1, np.ones(n), jac=True, method="bfgs")
+    assert res.success and res.status == 0 and "scipy's default gtol" in res.message
+    assert 1e-7 < np.abs(res.jac).max() <= 1e-5 and abs(res.fun - fstar) < 1e-12
+    ref = so.minimize(_linear_rank1, np.ones(n), jac=True, method="BFGS")
+    assert ref.success and res.fun <= ref.fun + 1e-12
+    python = fastopt.minimize(lambda x: _linear_rank1(x), np.ones(n), jac=True, method="bfgs")
+    assert python.message == res.message
+    np.testing.assert_array_equal(python.x, res.x)
+    # asked for explicitly, gtol is the test: the same run is a failure
+    strict = fastopt.minimize(_linear_rank1, np.ones(n), jac=True, method="bfgs",
+                              options={"gtol": 1e-7})
+    assert strict.status == codes.LINESEARCH and not strict.success
+    np.testing.assert_array_equal(strict.x, res.x)
 
 
 # --- classic problems -------------------------------------------------------

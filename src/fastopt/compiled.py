@@ -15,7 +15,9 @@ a real scalar and a 1-D array, is a ``numba.errors.TypingError`` naming
 the argument when the caller is compiled.
 Each solver returns a ``Result`` named tuple ``(x, fun, jac, nit, nfev,
 njev, status)``; the run succeeded when ``status`` is ``SUCCESS``,
-``FTOL`` or ``XTOL`` (see ``succeeded``).
+``FTOL``, ``XTOL`` or ``ROUNDING`` (see ``succeeded``; ``ROUNDING``: with
+``gtol`` at its default, f's rounding stopped the run where the gradient
+meets scipy's gtol, as in ``minimize``).
 
 The loops behind these functions are compiled once and cached on disk, and
 loaded when a caller is compiled.  numba cannot cache a function that passes
@@ -64,14 +66,14 @@ from ._core.status import SUCCEEDED
 from ._minimize import curvature, first_order
 from ._minimize.directions import new_memory
 from ._minimize.objective import unused_f, unused_g, unused_hess, unused_hessp
-from ._minimize.table import METHODS
+from ._minimize.table import METHODS, SCIPY_GTOL
 
 #: What every solver here returns: ``(x, fun, jac, nit, nfev, njev, status)``.
 Result = first_order.Result
 
-SUCCESS, MAXITER, NONFINITE, LINESEARCH, FTOL, UNBOUNDED, XTOL, MAXFUN = (
+SUCCESS, MAXITER, NONFINITE, LINESEARCH, FTOL, UNBOUNDED, XTOL, MAXFUN, ROUNDING = (
     codes.SUCCESS, codes.MAXITER, codes.NONFINITE, codes.LINESEARCH, codes.FTOL,
-    codes.UNBOUNDED, codes.XTOL, codes.MAXFUN)
+    codes.UNBOUNDED, codes.XTOL, codes.MAXFUN, codes.ROUNDING)
 
 
 #: ``status.SUCCEEDED`` as a tuple numba can hold.
@@ -219,7 +221,8 @@ def _solver(spec):
             f"{'int(maxcor)' if 'maxcor' in o else '1'}, "
             f"{'float(xrtol)' if 'xrtol' in o else 'float(xtol)' if 'xtol' in o else '0.0'}, "
             f"{'float(norm)' if 'norm' in o else 'np.inf'}, "
-            f"{'int(maxfun)' if 'maxfun' in o else '-1'}, False, 0.0)\n"
+            f"{'int(maxfun)' if 'maxfun' in o else '-1'}, False, 0.0, "
+            f"max({SCIPY_GTOL!r}, gtol) if gtol == {spec.gtol!r} else 0.0)\n"
             f"    return _curvature(objective, {placeholders}, {hess_mode}, {spec.direction}, x, "
             f"options)\n")
         params = f"fg, {second + ', ' if second else ''}x0, {options}, {limits}"
@@ -235,5 +238,5 @@ for _spec in METHODS.values():
     globals()[_public_name(_spec.name)] = _solver(_spec)
 
 __all__ = ["Result", "succeeded", "SUCCESS", "MAXITER", "NONFINITE", "LINESEARCH", "FTOL",
-           "UNBOUNDED", "XTOL", "MAXFUN",
+           "UNBOUNDED", "XTOL", "MAXFUN", "ROUNDING",
            *(_public_name(m) for m in METHODS)]

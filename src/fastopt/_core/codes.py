@@ -8,8 +8,8 @@ constants) and the tables can name them without loading anything.
 RUNNING = -100
 
 # --- minimize and minimize_stochastic (scipy.optimize.minimize: 0 is success)
-# scipy's BFGS numbers 1-3 so; FTOL and XTOL are reported as status 0, as scipy
-# does, UNBOUNDED as 3, MAXFUN as 1.
+# scipy's BFGS numbers 1-3 so; FTOL, XTOL and ROUNDING are reported as status 0,
+# as scipy does (scipy's gtol is met at ROUNDING), UNBOUNDED as 3, MAXFUN as 1.
 SUCCESS = 0        # gradient norm <= gtol (minimize); all epochs done (stochastic)
 MAXITER = 1
 LINESEARCH = 2     # no acceptable step (scipy: "precision loss")
@@ -18,6 +18,8 @@ FTOL = 4           # relative reduction of f <= ftol (l-bfgs): a success
 UNBOUNDED = 5      # f = -inf met: x is that point (reported as NONFINITE)
 XTOL = 6           # the step was below xtol (bfgs's xrtol, newton-cg's xtol): a success
 MAXFUN = 7         # evaluation limit (l-bfgs's maxfun; reported as MAXITER)
+ROUNDING = 8       # f's rounding stops the line search where the gradient meets
+                   # scipy's gtol, short of a tighter default one: a success
 CALLBACK = 99      # the callback raised StopIteration
 
 # --- least_squares (scipy.optimize.least_squares: > 0 is success) ------------

@@ -11,7 +11,8 @@ from . import codes
 
 
 class Status(enum.IntEnum):
-    """Why a ``minimize`` run stopped; ``success`` for ``SUCCESS``, ``FTOL`` and ``XTOL``."""
+    """Why a ``minimize`` run stopped; ``success`` for ``SUCCESS``, ``FTOL``,
+    ``XTOL`` and ``ROUNDING``."""
 
     SUCCESS = codes.SUCCESS
     MAXITER = codes.MAXITER
@@ -21,6 +22,7 @@ class Status(enum.IntEnum):
     UNBOUNDED = codes.UNBOUNDED
     XTOL = codes.XTOL
     MAXFUN = codes.MAXFUN
+    ROUNDING = codes.ROUNDING
     CALLBACK = codes.CALLBACK
 
 
@@ -58,6 +60,9 @@ MESSAGES = {
     Status.UNBOUNDED: "f = -inf at x: the objective is unbounded below.",
     Status.XTOL: "Optimization terminated successfully (step size <= xtol).",
     Status.MAXFUN: "Maximum number of function evaluations has been exceeded.",
+    Status.ROUNDING: "Optimization terminated successfully (gradient norm <= scipy's "
+                     "default gtol; the rounding of f allows no further decrease towards "
+                     "fastopt's tighter default).",
     Status.CALLBACK: "`callback` raised `StopIteration`.",
 }
 LSQ_MESSAGES = {
@@ -91,12 +96,13 @@ LBFGSB_MESSAGES = {
 }
 #: The status a result reports for a loop's code, where they differ: scipy
 #: reports a converged relative reduction of f (L-BFGS-B) or step (BFGS's
-#: xrtol, Newton-CG) as 0, f = -inf as BFGS's 3 (a non-finite value), the
-#: evaluation limit as L-BFGS-B's 1.
+#: xrtol, Newton-CG) as 0, and its own gtol met (ROUNDING) too; f = -inf as
+#: BFGS's 3 (a non-finite value), the evaluation limit as L-BFGS-B's 1.
 REPORTED = {int(Status.FTOL): int(Status.SUCCESS), int(Status.XTOL): int(Status.SUCCESS),
+            int(Status.ROUNDING): int(Status.SUCCESS),
             int(Status.UNBOUNDED): int(Status.NONFINITE), int(Status.MAXFUN): int(Status.MAXITER)}
 #: The statuses ``minimize`` calls a success.
-SUCCEEDED = frozenset({Status.SUCCESS, Status.FTOL, Status.XTOL})
+SUCCEEDED = frozenset({Status.SUCCESS, Status.FTOL, Status.XTOL, Status.ROUNDING})
 
 
 def _outcomes(messages, succeeded):

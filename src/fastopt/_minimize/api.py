@@ -199,8 +199,8 @@ def _plan(fun, method, args, jac, hess, hessp, bounds, constraints, callback, to
     if tol is not None and (isinstance(tol, bool) or not isinstance(tol, numbers.Real)):
         raise TypeError(f"tol must be a number or None, got {type(tol).__name__}")
     report = wrap_callback(callback)
-    given, maxiter, gtol, disp = _solver_options(spec, options, tol, n, notes,
-                                                 isinstance(jac, str))
+    given, maxiter, gtol, gtol_rounding, disp = _solver_options(spec, options, tol, n, notes,
+                                                                isinstance(jac, str))
     search = given.pop("line_search", "armijo")
     if search not in ("armijo", "wolfe"):
         raise ValueError(f"option 'line_search' must be 'armijo' or 'wolfe', got {search!r}")
@@ -210,8 +210,8 @@ def _plan(fun, method, args, jac, hess, hessp, bounds, constraints, callback, to
         extra = driver_options.read(spec, options, n)
         if extra.disp is not None and not disp:
             disp = extra.disp
-        run = _curvature_plan(spec, fun, args, jac, hess, hessp, report, given, maxiter, gtol,
-                              disp, n, notes, extra)
+        run = _curvature_plan(spec, fun, args, jac, hess, hessp, report, given, maxiter,
+                              (gtol, gtol_rounding), disp, n, notes, extra)
     else:
         run = _first_order_plan(spec, fun, args, jac, report, given, maxiter, gtol, disp, n,
                                 notes)
@@ -269,8 +269,10 @@ def _scipy_reason(method, jac, hess, bounds, constraints):
 
 
 def _solver_options(spec, options, tol, n, notes, differenced):
-    """Split ``options`` into (method options, maxiter, gtol, disp), noting
-    unknown keys; ``differenced``: the gradient is finite differences."""
+    """Split ``options`` into (method options, maxiter, gtol, gtol_rounding,
+    disp), noting unknown keys; ``differenced``: the gradient is finite
+    differences.  ``gtol_rounding`` (``curvature.Options``) is scipy's gtol
+    when ``gtol`` is a default tighter than it, else 0."""
     if options is None:
         options = {}
     if not isinstance(options, dict):
@@ -299,12 +301,13 @@ def _solver_options(spec, options, tol, n, notes, differenced):
         if given.get("xtol"):
             default = 0.0
     gtol = options.get("gtol", default if tol is None else tol)
+    gtol_rounding = max(table.SCIPY_GTOL, gtol) if gtol is default else 0.0
     if gtol is not default:
         gtol = validate.tolerance("gtol (or tol)", gtol)
     disp = options.get("disp", False)
     if type(disp) is not bool and not isinstance(disp, numbers.Integral):
         raise TypeError(f"option 'disp' must be a bool or int, got {type(disp).__name__}")
-    return given, maxiter, gtol, int(disp)
+    return given, maxiter, gtol, gtol_rounding, int(disp)
 
 
 def _compiled(fun, jac, report, disp, args, notes, hess=None, hessp=None, direction=None):
@@ -353,12 +356,12 @@ def _first_order_plan(spec, fun, args, jac, report, given, maxiter, gtol, disp, 
     return run
 
 
-def _curvature_plan(spec, fun, args, jac, hess, hessp, report, given, maxiter, gtol, disp, n,
+def _curvature_plan(spec, fun, args, jac, hess, hessp, report, given, maxiter, gtols, disp, n,
                     notes, extra):
     """bfgs, l-bfgs, newton, newton-cg and gd with a Wolfe search: ``curvature.solve``;
-    ``extra``: the ``DriverOptions``."""
+    ``gtols``: ``(gtol, gtol_rounding)``; ``extra``: the ``DriverOptions``."""
     direction = codes.STEEPEST if spec.direction is None else spec.direction
-    options = _curvature_options(direction, given, gtol, maxiter, extra)
+    options = _curvature_options(direction, given, gtols, maxiter, extra)
     newton_like = direction in (codes.NEWTON, codes.NEWTON_CG)
     if newton_like:
         hess, hessp = _second_derivatives(spec, direction, jac, hess, hessp)
@@ -415,9 +418,11 @@ def _curvature_plan(spec, fun, args, jac, hess, hessp, report, given, maxiter, g
     return run
 
 
-def _curvature_options(direction, given, gtol, maxiter, extra=driver_options.NONE):
+def _curvature_options(direction, given, gtols, maxiter, extra=driver_options.NONE):
     """The loop's ``Options``: the method's options (defaults, or ``given``
-    checked), ``gtol``, ``maxiter`` and what ``extra`` (``DriverOptions``) sets."""
+    checked), ``gtols = (gtol, gtol_rounding)``, ``maxiter`` and what
+    ``extra`` (``DriverOptions``) sets."""
+    gtol, gtol_rounding = gtols
     values = dict(table.CURVATURE_DEFAULTS)
     values.update((name, validate.option(name, value)) for name, value in given.items())
     if not values["c1"] < values["c2"]:
@@ -431,7 +436,7 @@ def _curvature_options(direction, given, gtol, maxiter, extra=driver_options.NON
                              int(values["maxcor"]), xtol,
                              values["norm"] if direction == codes.BFGS else np.inf,
                              int(values["maxfun"]) if lbfgs else -1,
-                             extra.hess_inv0 is not None, extra.hstep)
+                             extra.hess_inv0 is not None, extra.hstep, gtol_rounding)
 
 
 def _second_derivatives(spec, direction, jac, hess, hessp):

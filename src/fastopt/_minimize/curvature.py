@@ -44,7 +44,10 @@ class Options(NamedTuple):
     L-BFGS-B does); ``h0``: the memory holds a given inverse Hessian (BFGS's
     ``hess_inv0``), used as it is from the first step; ``hstep > 0``: the
     step along ``p`` differencing the gradient for Newton-CG's ``H p``
-    (scipy's ``eps``; 0: ``fdiff.fd_hessp``'s own)."""
+    (scipy's ``eps``; 0: ``fdiff.fd_hessp``'s own); ``gtol_rounding``: when
+    no step decreases ``f`` any more, a gradient norm at most this ends the
+    run as a success (``ROUNDING``; 0: never), so that a default ``gtol``
+    tighter than scipy's never fails where scipy's succeeds."""
 
     gtol: float
     ftol: float
@@ -58,6 +61,7 @@ class Options(NamedTuple):
     maxfun: int
     h0: bool
     hstep: float
+    gtol_rounding: float
 
 
 class Result(NamedTuple):
@@ -107,7 +111,8 @@ def solve(obj, direction, x0, options, mem, reporter):
             obj, g, gmax, sharper = sharpen(obj, x, f, g, gmax, counts)
             if sharper:
                 directions.redirect(direction, mem, work, g, d, fresh)
-        if (gmax if options.norm == math.inf else vector_norm(g, options.norm)) <= gtol:
+        gnorm = gmax if options.norm == math.inf else vector_norm(g, options.norm)
+        if gnorm <= gtol:
             status = codes.SUCCESS
             break
         if nit >= options.maxiter:
@@ -127,7 +132,8 @@ def solve(obj, direction, x0, options, mem, reporter):
             directions.forget(direction, mem)
 
         stp = directions.first_step(direction, fresh, restart, f, f_prev, dg, d)
-        stp = wolfe.start(ws, f, dg, stp, c1, options.c2, options.maxls)
+        stp = wolfe.start(ws, f, dg, stp, c1, options.c2, options.maxls,
+                          directions.max_step(direction))
         while True:
             axpy_to(trial, x, stp, d)
             if obj.mode == codes.MODE_FG:  # jac=True, called here (first_order.py says why)
@@ -162,7 +168,8 @@ def solve(obj, direction, x0, options, mem, reporter):
                     restart = False
                     continue
             if restart or direction == codes.STEEPEST:
-                status = codes.LINESEARCH
+                status = codes.ROUNDING if gnorm <= options.gtol_rounding else \
+                    codes.LINESEARCH
                 break
             # Retry along -g.  The curvature information is dropped only once
             # that step is taken: a run that ends here returns what it built.
@@ -222,7 +229,7 @@ _f64, _i64 = types.float64, types.int64
 _vector = VECTOR
 _matrix = types.Array(types.float64, 2, "C")
 OPTIONS = types.NamedTuple((_f64, _f64, _f64, _f64, _i64, _i64, _i64, _f64, _f64, _i64,
-                            types.boolean, _f64), Options)
+                            types.boolean, _f64, _f64), Options)
 MEMORY = types.NamedTuple((_vector, _vector, _matrix, _matrix, _vector,
                            types.Array(_i64, 1, "C"), _vector, _matrix), Memory)
 RESULT = types.NamedTuple((_vector, _f64, _vector, _i64, _i64, _i64, _i64, _i64), Result)

@@ -27,7 +27,7 @@ from .._core.fdiff import fd_hessian, fd_hessp
 from .._core.twin import boundary, twin
 from .._core.vector import dot
 from .._steps.table import PARALLEL_MIN_SIZE
-from .kernels import bfgs, lbfgs, newton
+from .kernels import bfgs, lbfgs, newton, wolfe
 from .objective import gradient_at, hess_mode, hessian, hessp
 
 
@@ -143,7 +143,9 @@ def newton_cg_direction(obj, x, g, d, counts, hstep):
     """Truncated conjugate gradients on ``H d = -g`` (N&W Algorithm 7.1).
 
     Stops at the residual ``min(0.5, sqrt|g|) |g|`` or at the first direction
-    of non-positive curvature; ``d = -g`` if that is the very first one.
+    of non-positive curvature.  If that is the very first one, ``d`` is
+    steepest descent scaled by the curvature met, ``-(g'g / |g'Hg|) g`` as
+    scipy's Newton-CG takes it (``-g`` when ``g'Hg`` is 0 or not finite).
     """
     n = x.size
     gnorm = math.sqrt(dot(g, g))
@@ -161,7 +163,8 @@ def newton_cg_direction(obj, x, g, d, counts, hstep):
         curvature = dot(p, Bp)
         if not curvature > 0.0:
             if j == 0:
-                d[:] = -g
+                scale = rr / -curvature if curvature < 0.0 and math.isfinite(curvature) else 1.0
+                d[:] = -scale * g
             return
         a = rr / curvature
         d += a * p
@@ -211,6 +214,18 @@ def first_step(direction, fresh, restart, f, f_prev, dg, d):
     if direction == codes.STEEPEST:
         return 2.0 * (f - f_prev) / dg  # N&W (3.60)
     return 1.0  # the quasi-Newton and Newton steps are scaled
+
+
+#: Newton-CG's longest step along its direction: scipy's (its line search's
+#: default ``amax``).  A step of 50 Newton steps is already far from where the
+#: quadratic model was made; past it the search takes the bound itself.
+NEWTON_CG_MAX_STEP = 50.0
+
+
+@twin
+def max_step(direction):
+    """The line search's bound on the step along the rule's ``d``."""
+    return NEWTON_CG_MAX_STEP if direction == codes.NEWTON_CG else wolfe.STPMAX
 
 
 @twin

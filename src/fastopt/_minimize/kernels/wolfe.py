@@ -43,7 +43,8 @@ WARN_NONFINITE = 7  # non-finite values persist however small the step
 WIDTH_TOL = 0.1
 #: Machine epsilon: the resolution of f relative to its size.
 EPS = np.finfo(np.float64).eps
-#: Bounds on the step, which is in units of the direction: scipy's BFGS bound
+#: Bounds on the step, which is in units of the direction.  The upper one is
+#: the caller's (``start``'s ``stpmax``); STPMAX is scipy's BFGS bound
 #: (L-BFGS-B's 1e10 would stall a run whose gradients are 1e-50, whose first
 #: step ``1 / |g|`` is 1e50).
 STPMIN = 0.0
@@ -58,16 +59,19 @@ MAX_NONFINITE = 60
 
 # Slots of the work array.
 (STP, STX, FX, GX, STY, FY, GY, STMIN, STMAX, FINIT, GINIT, GTEST, WIDTH,
- WIDTH1, BRACKT, STAGE, C2, CAP, NEVAL, MAXLS, NBAD, WS_SIZE) = range(22)
+ WIDTH1, BRACKT, STAGE, C2, CAP, NEVAL, MAXLS, NBAD, UPPER, WS_SIZE) = range(23)
 
 
 @kernel
-def start(ws, f0, g0, stp, c1, c2, maxls):
-    """Begin a search from ``f(0) = f0``, ``f'(0) = g0 < 0`` with trial ``stp``.
+def start(ws, f0, g0, stp, c1, c2, maxls, stpmax):
+    """Begin a search from ``f(0) = f0``, ``f'(0) = g0 < 0`` with trial ``stp``;
+    no step goes beyond ``stpmax`` (at most ``STPMAX``).
 
     Returns the first step to evaluate (``stp`` clipped to the bounds).
     """
-    stp = min(max(stp, STPMIN), STPMAX)
+    stpmax = min(stpmax, STPMAX)
+    ws[UPPER] = stpmax
+    stp = min(max(stp, STPMIN), stpmax)
     ws[STP] = stp
     ws[BRACKT] = 0.0
     ws[STAGE] = 1.0
@@ -75,8 +79,8 @@ def start(ws, f0, g0, stp, c1, c2, maxls):
     ws[GINIT] = g0
     ws[GTEST] = c1 * g0
     ws[C2] = c2
-    ws[WIDTH] = STPMAX - STPMIN
-    ws[WIDTH1] = 2.0 * (STPMAX - STPMIN)
+    ws[WIDTH] = stpmax - STPMIN
+    ws[WIDTH1] = 2.0 * (stpmax - STPMIN)
     ws[STX] = 0.0
     ws[FX] = f0
     ws[GX] = g0
@@ -124,7 +128,7 @@ def next_step(ws, f, g):
         return WARN_ROUNDING
     if brackt and stmax - stmin <= WIDTH_TOL * stmax:
         return WARN_XTOL
-    if stp == STPMAX and f <= ftest and g <= gtest:
+    if stp == ws[UPPER] and f <= ftest and g <= gtest:
         return WARN_STPMAX
     if stp == STPMIN and (f > ftest or g >= gtest):
         return WARN_STPMIN
@@ -175,7 +179,7 @@ def next_step(ws, f, g):
         stmax = stp + XTRAPU * (stp - stx)
     cap = ws[CAP]
     stmax = min(stmax, cap)
-    stp = min(max(stp, STPMIN), STPMAX)
+    stp = min(max(stp, STPMIN), ws[UPPER])
     if stp >= cap:
         stp = stx + NONFINITE_CUT * (cap - stx)
     if brackt and (stp <= stmin or stp >= stmax or stmax - stmin <= WIDTH_TOL * stmax):
